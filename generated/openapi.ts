@@ -1,0 +1,1203 @@
+export interface paths {
+    "/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stores
+         * @description Lists stores, sorted by name unless `sort` says otherwise, one page at a time.
+         *     With `include=items`, each store embeds its first items by name (at most 20) and, when it has more,
+         *     `itemsNext`: the URL of the next page of that store's items in `GET /items`. This gives the whole
+         *     catalogue shape, `{"stores":[{"name":...,"items":[{"name":...,"price":...}]}]}`, in one request.
+         */
+        get: operations["listStores"];
+        put?: never;
+        /**
+         * Create a store
+         * @description Creates a store. Store names are unique across the API; a taken name is answered with 409.
+         */
+        post: operations["createStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stores/{storeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store's id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a store
+         * @description Returns one store. With `include=items` it embeds the store's first items by name, as in `listStores`.
+         */
+        get: operations["getStore"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a store
+         * @description Deletes a store **together with all of its items and tags** (and every tag link between them), in one
+         *     transaction. This cannot be undone.
+         */
+        delete: operations["deleteStore"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a store
+         * @description Changes a store with a JSON Merge Patch (RFC 7396). A name taken by another store is answered with 409.
+         */
+        patch: operations["updateStore"];
+        trace?: never;
+    };
+    "/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List items
+         * @description The single way to list items, across all stores or filtered. Filters combine with AND: `storeId`,
+         *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a case-insensitive
+         *     substring of the name). `sort` orders the page; ties are broken by id, so paging is stable.
+         */
+        get: operations["listItems"];
+        put?: never;
+        /**
+         * Create an item
+         * @description Creates an item in the store named by `storeId`. A `storeId` that names no store is answered with
+         *     **422** (the request is well formed, but it refers to something that does not exist). Item names are
+         *     unique within a store; a taken name is answered with 409.
+         */
+        post: operations["createItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an item
+         * @description Returns one item with its tags.
+         */
+        get: operations["getItem"];
+        /**
+         * Replace an item
+         * @description Replaces the item's writable fields with the body: a field left out takes its default (an omitted
+         *     `description` becomes `null`). The store an item belongs to never changes, and its tags are kept.
+         *     Sending the same body twice leaves the same state. A name taken by another item of the same store is
+         *     answered with 409.
+         */
+        put: operations["replaceItem"];
+        post?: never;
+        /**
+         * Delete an item
+         * @description Deletes an item and its tag links. The tags themselves stay.
+         */
+        delete: operations["deleteItem"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an item
+         * @description Changes an item with a JSON Merge Patch (RFC 7396): send only what changes; `"description": null`
+         *     removes the description. A name taken by another item of the same store is answered with 409.
+         */
+        patch: operations["updateItem"];
+        trace?: never;
+    };
+    "/items/{itemId}/tags/{tagId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a tag on an item
+         * @description Links the tag to the item. Idempotent: linking a tag the item already carries changes nothing and
+         *     answers the same. The tag must belong to the item's store; a tag of another store is answered with 422.
+         */
+        put: operations["tagItem"];
+        post?: never;
+        /**
+         * Take a tag off an item
+         * @description Removes the link between the item and the tag. Idempotent: removing a tag the item does not carry
+         *     changes nothing and answers the same. 404 means the item or the tag does not exist.
+         */
+        delete: operations["untagItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tags
+         * @description Lists tags sorted by name (ties broken by id), optionally of one store or matching a name substring.
+         */
+        get: operations["listTags"];
+        put?: never;
+        /**
+         * Create a tag
+         * @description Creates a tag in the store named by `storeId`. A `storeId` that names no store is answered with 422.
+         *     Tag names are unique within a store (two stores may each have a tag `sale`); a taken name is 409.
+         */
+        post: operations["createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tags/{tagId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a tag
+         * @description Returns one tag.
+         */
+        get: operations["getTag"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tag
+         * @description Deletes a tag. A tag that is still on items is **not** deleted: the answer is 409, so that no item
+         *     loses a tag by accident. Take the tag off those items first (`DELETE /items/{itemId}/tags/{tagId}`;
+         *     `GET /items?tagId=...` lists them).
+         */
+        delete: operations["deleteTag"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a tag
+         * @description Changes a tag with a JSON Merge Patch (RFC 7396). Items that carry the tag show the new name at once.
+         *     A name taken by another tag of the same store is answered with 409.
+         */
+        patch: operations["updateTag"];
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description An opaque identifier. Today it is a UUIDv7, but clients must treat it as an opaque string.
+         * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+         */
+        Id: string;
+        /**
+         * Format: date-time
+         * @description An RFC 3339 date-time in UTC, with millisecond precision.
+         * @example 2026-11-24T10:00:00.000Z
+         */
+        Timestamp: string;
+        /**
+         * Format: double
+         * @description A price as a JSON number, at least 0, with at most two decimals. Stored exactly as integer cents.
+         * @example 15.99
+         */
+        Price: number;
+        /**
+         * @description A display name: 1 to 100 characters, no control characters, and no leading or trailing white space.
+         * @example My Store
+         */
+        Name: string;
+        /**
+         * @description Free text about an item, up to 1000 characters; `null` when there is none.
+         * @example Hand-made
+         * @example one of a kind.
+         */
+        Description: string | null;
+        /**
+         * Format: uri
+         * @description The absolute URL of the next page. Absent on the last page; never null.
+         * @example http://localhost:3000/items?limit=20&cursor=eyJ2IjpbIm15IGl0ZW0iXX0.c2ln
+         */
+        NextLink: string;
+        /**
+         * @description A store, which holds items and tags.
+         * @example {
+         *       "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "name": "My Store",
+         *       "createdAt": "2026-11-24T10:00:00.000Z",
+         *       "updatedAt": "2026-11-24T10:00:00.000Z"
+         *     }
+         */
+        Store: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description Only with `include=items`: the store's first items, sorted by name, at most 20. */
+            items?: components["schemas"]["Item"][];
+            itemsNext?: components["schemas"]["NextLink"];
+        };
+        /**
+         * @description What a client sends to create a store.
+         * @example {
+         *       "name": "My Store"
+         *     }
+         */
+        StoreCreate: {
+            name: components["schemas"]["Name"];
+        };
+        /**
+         * @description A JSON Merge Patch for a store. Every member is optional; `name` cannot be removed.
+         * @example {
+         *       "name": "My Corner Store"
+         *     }
+         */
+        StorePatch: {
+            name?: components["schemas"]["Name"];
+        };
+        /**
+         * @description One page of stores.
+         * @example {
+         *       "stores": [
+         *         {
+         *           "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *           "name": "My Store",
+         *           "createdAt": "2026-11-24T10:00:00.000Z",
+         *           "updatedAt": "2026-11-24T10:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        StoreList: {
+            /** @description The stores on this page. */
+            stores: components["schemas"]["Store"][];
+            next?: components["schemas"]["NextLink"];
+        };
+        /**
+         * @description A tag as it appears on an item.
+         * @example {
+         *       "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
+         *       "name": "sale"
+         *     }
+         */
+        ItemTag: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+        };
+        /**
+         * @description An item for sale in a store.
+         * @example {
+         *       "id": "01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a",
+         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "name": "my item",
+         *       "description": null,
+         *       "price": 15.99,
+         *       "tags": [
+         *         {
+         *           "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
+         *           "name": "sale"
+         *         }
+         *       ],
+         *       "createdAt": "2026-11-24T10:01:00.000Z",
+         *       "updatedAt": "2026-11-24T10:01:00.000Z"
+         *     }
+         */
+        Item: {
+            id: components["schemas"]["Id"];
+            storeId: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            description: components["schemas"]["Description"];
+            price: components["schemas"]["Price"];
+            /** @description The tags on this item, sorted by name. */
+            tags: components["schemas"]["ItemTag"][];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description What a client sends to create an item.
+         * @example {
+         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "name": "my item",
+         *       "price": 15.99
+         *     }
+         */
+        ItemCreate: {
+            storeId: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+            price: components["schemas"]["Price"];
+        };
+        /**
+         * @description The full set of an item's writable fields, for PUT. An omitted `description` becomes `null`.
+         * @example {
+         *       "name": "my item",
+         *       "description": "Now with a description.",
+         *       "price": 16.5
+         *     }
+         */
+        ItemReplacement: {
+            name: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+            price: components["schemas"]["Price"];
+        };
+        /**
+         * @description A JSON Merge Patch for an item. Every member is optional; `description` may be `null` to remove it.
+         * @example {
+         *       "price": 14.5
+         *     }
+         * @example {
+         *       "description": null
+         *     }
+         */
+        ItemPatch: {
+            name?: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+            price?: components["schemas"]["Price"];
+        };
+        /**
+         * @description One page of items.
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a",
+         *           "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *           "name": "my item",
+         *           "description": null,
+         *           "price": 15.99,
+         *           "tags": [],
+         *           "createdAt": "2026-11-24T10:01:00.000Z",
+         *           "updatedAt": "2026-11-24T10:01:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ItemList: {
+            /** @description The items on this page. */
+            items: components["schemas"]["Item"][];
+            next?: components["schemas"]["NextLink"];
+        };
+        /**
+         * @description A label a store puts on its items.
+         * @example {
+         *       "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
+         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "name": "sale",
+         *       "createdAt": "2026-11-24T10:02:00.000Z",
+         *       "updatedAt": "2026-11-24T10:02:00.000Z"
+         *     }
+         */
+        Tag: {
+            id: components["schemas"]["Id"];
+            storeId: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description What a client sends to create a tag.
+         * @example {
+         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "name": "sale"
+         *     }
+         */
+        TagCreate: {
+            storeId: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+        };
+        /**
+         * @description A JSON Merge Patch for a tag. Every member is optional; `name` cannot be removed.
+         * @example {
+         *       "name": "clearance"
+         *     }
+         */
+        TagPatch: {
+            name?: components["schemas"]["Name"];
+        };
+        /**
+         * @description One page of tags.
+         * @example {
+         *       "tags": [
+         *         {
+         *           "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
+         *           "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *           "name": "sale",
+         *           "createdAt": "2026-11-24T10:02:00.000Z",
+         *           "updatedAt": "2026-11-24T10:02:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        TagList: {
+            /** @description The tags on this page. */
+            tags: components["schemas"]["Tag"][];
+            next?: components["schemas"]["NextLink"];
+        };
+        /**
+         * @description An RFC 9457 problem detail. `status` always equals the HTTP status of the response.
+         * @example {
+         *       "type": "/problems/not-found",
+         *       "title": "Not Found",
+         *       "status": 404,
+         *       "detail": "No store has the id 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f.",
+         *       "instance": "/stores/01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
+         *       "requestId": "req-1f"
+         *     }
+         */
+        Problem: {
+            /**
+             * Format: uri-reference
+             * @description A URI reference naming the kind of problem; see the table in the API description.
+             * @example /problems/not-found
+             */
+            type: string;
+            /**
+             * @description A short summary of the kind of problem; the same for every problem of one type.
+             * @example Not Found
+             */
+            title: string;
+            /**
+             * Format: int32
+             * @description The HTTP status code of this response.
+             * @example 404
+             */
+            status: number;
+            /**
+             * @description What went wrong with this request, for a person to read.
+             * @example No store has the id 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f.
+             */
+            detail: string;
+            /**
+             * Format: uri-reference
+             * @description The request path this problem is about.
+             * @example /stores/01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+             */
+            instance?: string;
+            /**
+             * @description The id of the request, as it appears in the server's logs; quote it when asking for help.
+             * @example req-1f
+             */
+            requestId?: string;
+            /** @description For validation failures, one entry per failing value. */
+            errors?: components["schemas"]["ValidationIssue"][];
+        };
+        /**
+         * @description One value that failed validation, and why.
+         * @example {
+         *       "location": "body",
+         *       "pointer": "/name",
+         *       "detail": "must NOT have fewer than 1 characters"
+         *     }
+         */
+        ValidationIssue: {
+            /**
+             * @description Where the value was in the request.
+             * @example body
+             * @enum {string}
+             */
+            location: "path" | "query" | "header" | "body";
+            /**
+             * @description A JSON Pointer (RFC 6901) to the value: into the body for `body`, and to the parameter's name for
+             *     `path`, `query` and `header` (so `/limit` is the `limit` query parameter). `""` means the whole body.
+             * @example /name
+             */
+            pointer: string;
+            /**
+             * @description What is wrong with the value.
+             * @example must NOT have fewer than 1 characters
+             */
+            detail: string;
+        };
+    };
+    responses: {
+        /** @description A path, query or body value breaks the schema, the body is not JSON, or the cursor is not valid here. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Nothing exists with this id. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The change would break a uniqueness rule, or the resource is still in use. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than the server accepts. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body's `Content-Type` is not one this operation takes. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is well formed but refers to something that does not exist or cannot be used here. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The server failed. The detail says nothing internal; quote `requestId` when reporting it. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The store's id. */
+        StoreId: components["schemas"]["Id"];
+        /** @description The item's id. */
+        ItemId: components["schemas"]["Id"];
+        /** @description The tag's id. */
+        TagId: components["schemas"]["Id"];
+        /** @description Only those of this store. */
+        StoreIdQuery: components["schemas"]["Id"];
+        /** @description Only items that carry this tag. */
+        TagIdQuery: components["schemas"]["Id"];
+        /** @description Only items priced at least this much. */
+        MinPrice: components["schemas"]["Price"];
+        /** @description Only items priced at most this much. */
+        MaxPrice: components["schemas"]["Price"];
+        /** @description Only stores whose name contains this text, ignoring case. */
+        StoreNameQuery: string;
+        /** @description Only items whose name contains this text, ignoring case. */
+        ItemNameQuery: string;
+        /** @description Only tags whose name contains this text, ignoring case. */
+        TagNameQuery: string;
+        /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
+        IncludeItems: "items";
+        /** @description The order of the stores. A leading `-` sorts descending. Ties are broken by id. */
+        StoreSort: "name" | "-name" | "createdAt" | "-createdAt";
+        /** @description The order of the items. A leading `-` sorts descending. Ties are broken by id. */
+        ItemSort: "name" | "-name" | "price" | "-price" | "createdAt" | "-createdAt";
+        /** @description The most results on one page. */
+        Limit: number;
+        /**
+         * @description Where the page starts: copy it from the previous page's `next`. It is only valid with the same filters
+         *     and sort; a cursor this API did not issue, or used with other filters, is answered with 400.
+         */
+        Cursor: string;
+    };
+    requestBodies: never;
+    headers: {
+        /** @description The absolute URL of the resource just created. */
+        Location: string;
+        /** @description The methods this path accepts. */
+        Allow: string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listStores: {
+        parameters: {
+            query?: {
+                /** @description Only stores whose name contains this text, ignoring case. */
+                q?: components["parameters"]["StoreNameQuery"];
+                /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
+                include?: components["parameters"]["IncludeItems"];
+                /** @description The order of the stores. A leading `-` sorts descending. Ties are broken by id. */
+                sort?: components["parameters"]["StoreSort"];
+                /** @description The most results on one page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Where the page starts: copy it from the previous page's `next`. It is only valid with the same filters
+                 *     and sort; a cursor this API did not issue, or used with other filters, is answered with 400.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of stores. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreCreate"];
+            };
+        };
+        responses: {
+            /** @description The store was created. `Location` is its URL. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Store"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStore: {
+        parameters: {
+            query?: {
+                /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
+                include?: components["parameters"]["IncludeItems"];
+            };
+            header?: never;
+            path: {
+                /** @description The store's id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Store"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store's id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store, its items and its tags are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store's id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["StorePatch"];
+            };
+        };
+        responses: {
+            /** @description The store as it is after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Store"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listItems: {
+        parameters: {
+            query?: {
+                /** @description Only those of this store. */
+                storeId?: components["parameters"]["StoreIdQuery"];
+                /** @description Only items that carry this tag. */
+                tagId?: components["parameters"]["TagIdQuery"];
+                /** @description Only items priced at least this much. */
+                minPrice?: components["parameters"]["MinPrice"];
+                /** @description Only items priced at most this much. */
+                maxPrice?: components["parameters"]["MaxPrice"];
+                /** @description Only items whose name contains this text, ignoring case. */
+                q?: components["parameters"]["ItemNameQuery"];
+                /** @description The order of the items. A leading `-` sorts descending. Ties are broken by id. */
+                sort?: components["parameters"]["ItemSort"];
+                /** @description The most results on one page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Where the page starts: copy it from the previous page's `next`. It is only valid with the same filters
+                 *     and sort; a cursor this API did not issue, or used with other filters, is answered with 400.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemCreate"];
+            };
+        };
+        responses: {
+            /** @description The item was created. `Location` is its URL. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemReplacement"];
+            };
+        };
+        responses: {
+            /** @description The item as it is after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["ItemPatch"];
+            };
+        };
+        responses: {
+            /** @description The item as it is after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    tagItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item, now carrying the tag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    untagItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                itemId: components["parameters"]["ItemId"];
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item, no longer carrying the tag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Only those of this store. */
+                storeId?: components["parameters"]["StoreIdQuery"];
+                /** @description Only tags whose name contains this text, ignoring case. */
+                q?: components["parameters"]["TagNameQuery"];
+                /** @description The most results on one page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Where the page starts: copy it from the previous page's `next`. It is only valid with the same filters
+                 *     and sort; a cursor this API did not issue, or used with other filters, is answered with 400.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tags. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagCreate"];
+            };
+        };
+        responses: {
+            /** @description The tag was created. `Location` is its URL. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tag is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tagId: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["TagPatch"];
+            };
+        };
+        responses: {
+            /** @description The tag as it is after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+}

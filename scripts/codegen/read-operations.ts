@@ -1,0 +1,137 @@
+// Reads the facts the route bindings need out of an OpenAPI 3.1 document: one plain record per operation.
+// Only local references (`#/components/...`) are followed; the spec keeps everything in one file.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ParameterFact {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  hasDefault: boolean;
+}
+
+export interface HeaderFact {
+  name: string;
+  required: boolean;
+  tsType: 'string' | 'number' | 'boolean';
+}
+
+export interface ResponseFact {
+  status: number;
+  contentType: string | null;
+  headers: HeaderFact[];
+}
+
+export interface OperationFact {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  security: Record<string, string[]>[];
+  parameters: ParameterFact[];
+  requestBody: { required: boolean; contentTypes: string[] } | null;
+  responses: ResponseFact[];
+}
+
+type Json = Record<string, unknown>;
+
+const methods: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function readOperations(doc: Json): OperationFact[] {
+  const facts: OperationFact[] = [];
+  const paths = asObject(doc.paths, 'paths');
+  for (const [path, rawPathItem] of Object.entries(paths)) {
+    const pathItem = resolve(doc, rawPathItem);
+    const shared = asArray(pathItem.parameters).map((p) => resolve(doc, p));
+    for (const method of methods) {
+      const rawOperation = pathItem[method.toLowerCase()];
+      if (rawOperation === undefined) continue;
+      const operation = resolve(doc, rawOperation);
+      facts.push(readOperation(doc, path, method, operation, shared));
+    }
+  }
+  return facts;
+}
+
+function readOperation(doc: Json, path: string, method: HttpMethod, operation: Json, shared: Json[]): OperationFact {
+  const operationId = operation.operationId;
+  if (typeof operationId !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(operationId)) {
+    throw new Error(`${method} ${path}: every operation needs a camelCase operationId`);
+  }
+  const own = asArray(operation.parameters).map((p) => resolve(doc, p));
+  const byKey = new Map<string, Json>();
+  for (const p of [...shared, ...own]) byKey.set(`${String(p.in)}:${String(p.name)}`, p);
+  const parameters = [...byKey.values()].map((p) => readParameter(doc, p));
+  const security = (operation.security ?? doc.security ?? []) as Record<string, string[]>[];
+  return {
+    operationId,
+    method,
+    path,
+    security,
+    parameters,
+    requestBody: readRequestBody(doc, operation.requestBody),
+    responses: Object.entries(asObject(operation.responses, `${operationId}.responses`)).map(([status, r]) =>
+      readResponse(doc, operationId, status, resolve(doc, r)),
+    ),
+  };
+}
+
+function readParameter(doc: Json, p: Json): ParameterFact {
+  const schema = p.schema === undefined ? {} : resolve(doc, p.schema);
+  return {
+    name: String(p.name),
+    in: p.in as ParameterFact['in'],
+    required: p.required === true,
+    hasDefault: schema.default !== undefined,
+  };
+}
+
+function readRequestBody(doc: Json, raw: unknown): OperationFact['requestBody'] {
+  if (raw === undefined) return null;
+  const body = resolve(doc, raw);
+  return { required: body.required === true, contentTypes: Object.keys(asObject(body.content, 'requestBody.content')) };
+}
+
+function readResponse(doc: Json, operationId: string, status: string, response: Json): ResponseFact {
+  if (!/^[1-5]\d\d$/.test(status)) {
+    throw new Error(`${operationId}: response "${status}" must be an explicit status code, not a range or default`);
+  }
+  const contentTypes = Object.keys(response.content === undefined ? {} : asObject(response.content, 'content'));
+  if (contentTypes.length > 1) {
+    throw new Error(`${operationId} ${status}: one media type per response is supported, found ${contentTypes}`);
+  }
+  const headers = Object.entries(response.headers === undefined ? {} : asObject(response.headers, 'headers')).map(
+    ([name, h]) => readHeader(doc, name, resolve(doc, h)),
+  );
+  return { status: Number(status), contentType: contentTypes[0] ?? null, headers };
+}
+
+function readHeader(doc: Json, name: string, header: Json): HeaderFact {
+  const schema = header.schema === undefined ? {} : resolve(doc, header.schema);
+  const tsType = schema.type === 'integer' || schema.type === 'number' ? 'number' : schema.type === 'boolean' ? 'boolean' : 'string';
+  return { name, required: header.required === true, tsType };
+}
+
+function resolve(doc: Json, value: unknown): Json {
+  let current = value;
+  for (let depth = 0; depth < 10; depth++) {
+    const node = asObject(current, 'node');
+    if (typeof node.$ref !== 'string') return node;
+    if (!node.$ref.startsWith('#/')) throw new Error(`only local references are supported: ${node.$ref}`);
+    current = node.$ref
+      .slice(2)
+      .split('/')
+      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce<unknown>((at, key) => asObject(at, node.$ref as string)[key], doc);
+    if (current === undefined) throw new Error(`unresolved reference ${node.$ref}`);
+  }
+  throw new Error('reference chain too deep');
+}
+
+function asObject(value: unknown, where: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: expected an object`);
+  return value as Json;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
