@@ -107,7 +107,8 @@ function readResponse(doc: Json, operationId: string, status: string, response: 
 
 function readHeader(doc: Json, name: string, header: Json): HeaderFact {
   const schema = header.schema === undefined ? {} : resolve(doc, header.schema);
-  const tsType = schema.type === 'integer' || schema.type === 'number' ? 'number' : schema.type === 'boolean' ? 'boolean' : 'string';
+  const tsType =
+    schema.type === 'integer' || schema.type === 'number' ? 'number' : schema.type === 'boolean' ? 'boolean' : 'string';
   return { name, required: header.required === true, tsType };
 }
 
@@ -128,7 +129,8 @@ function resolve(doc: Json, value: unknown): Json {
 }
 
 function asObject(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: expected an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where}: expected an object`);
   return value as Json;
 }
 

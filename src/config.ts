@@ -1,0 +1,90 @@
+// The process's whole configuration, read once from the environment, validated, and frozen.
+// Tests build their own Config with `loadConfig({...})` instead of touching process.env.
+
+export type ResponseValidation = 'off' | 'log' | 'strict';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A SQLite file path, or `:memory:`. */
+  readonly databaseUrl: string;
+  readonly logLevel: LogLevel;
+  /** Apply pending migrations when the server starts. */
+  readonly migrateOnStart: boolean;
+  /** Check every response against openapi.yaml: `log` logs breaches as errors, `strict` also answers 500. */
+  readonly responseValidation: ResponseValidation;
+  /** Signs pagination cursors so that clients cannot forge them. Every instance of one deployment shares it. */
+  readonly cursorSecret: string;
+  /** The largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const validationModes: ResponseValidation[] = ['off', 'log', 'strict'];
+const developmentCursorSecret = 'stores-api-development-cursor-secret';
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = parse(raw);
+    if (value === undefined) {
+      problems.push(`${name} must be ${expected}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const production = env.NODE_ENV === 'production';
+
+  const config: Config = {
+    port: read('PORT', 3000, (raw) => integerIn(raw, 0, 65535), 'an integer from 0 to 65535'),
+    host: read('HOST', '0.0.0.0', (raw) => raw, 'a host name or address'),
+    databaseUrl: read('DATABASE_URL', './data/stores.db', (raw) => raw, 'a SQLite file path'),
+    logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw, logLevels), `one of ${logLevels.join(', ')}`),
+    migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
+    responseValidation: read(
+      'RESPONSE_VALIDATION',
+      production ? 'off' : 'log',
+      (raw) => oneOf(raw, validationModes),
+      `one of ${validationModes.join(', ')}`,
+    ),
+    cursorSecret: read(
+      'CURSOR_SECRET',
+      developmentCursorSecret,
+      (raw) => (raw.length >= 32 ? raw : undefined),
+      'at least 32 characters',
+    ),
+    bodyLimit: read('BODY_LIMIT', 65536, (raw) => integerIn(raw, 1024, 10485760), 'bytes from 1024 to 10485760'),
+  };
+  if (production && config.cursorSecret === developmentCursorSecret) {
+    problems.push('CURSOR_SECRET must be set when NODE_ENV=production (32 characters or more)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function integerIn(raw: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : undefined;
+}
+
+function oneOf<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === raw);
+}
+
+function boolean(raw: string): boolean | undefined {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  return undefined;
+}

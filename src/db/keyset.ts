@@ -1,0 +1,40 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+
+/** The order of a keyset page: a sort column with the row id as tie-breaker, both in one direction. */
+export interface KeysetOrder {
+  column: string;
+  idColumn: string;
+  descending: boolean;
+}
+
+/**
+ * Restricts a query to the rows after `after` in the given order and fetches one row more than the page, so
+ * the caller knows whether another page follows. The row-value comparison `(column, id) > (value, id)` is a
+ * range scan on an index of (column, id).
+ */
+export function keysetPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: KeysetOrder,
+  after: { value: string | number; id: string } | undefined,
+  limit: number,
+): SelectQueryBuilder<DB, TB, O> {
+  const direction = order.descending ? 'desc' : 'asc';
+  const columns = sql`(${sql.ref(order.column)}, ${sql.ref(order.idColumn)})`;
+  const restricted = after
+    ? query.where(sql<boolean>`${columns} ${sql.raw(order.descending ? '<' : '>')} (${after.value}, ${after.id})`)
+    : query;
+  return restricted
+    .orderBy(sql.ref(order.column), direction)
+    .orderBy(sql.ref(order.idColumn), direction)
+    .limit(limit + 1);
+}
+
+/** Splits the rows a keyset query returned into the page and whether more follow. */
+export function splitPage<R>(rows: R[], limit: number): { rows: R[]; hasMore: boolean } {
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern with ESCAPE '\'. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

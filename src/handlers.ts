@@ -1,0 +1,31 @@
+import type { Handlers } from '../generated/operations.js';
+import type { HandlerContext } from './http/context.js';
+import { createItem, deleteItem, getItem, listItems, replaceItem, updateItem } from './items/handlers.js';
+import { tagItem, untagItem } from './items/tagging-handlers.js';
+import { createStore, deleteStore, getStore, listStores, updateStore } from './stores/handlers.js';
+import { createTag, deleteTag, getTag, listTags, updateTag } from './tags/handlers.js';
+
+/**
+ * The whole API: one handler per operationId in openapi.yaml. `satisfies` makes a missing operation, an extra
+ * one, an undeclared status or a wrong body shape a compile error.
+ */
+export const handlers = {
+  listStores,
+  createStore,
+  getStore,
+  updateStore,
+  deleteStore,
+  listItems,
+  createItem,
+  getItem,
+  replaceItem,
+  updateItem,
+  deleteItem,
+  tagItem,
+  untagItem,
+  listTags,
+  createTag,
+  getTag,
+  updateTag,
+  deleteTag,
+} satisfies Handlers<HandlerContext>;

@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
+import type { Db } from '../db/database.js';
+import { createContext, type HandlerContext } from './context.js';
+import type { CursorCodec } from './cursor.js';
+import type { LoadedSpec } from './openapi-spec.js';
+import { type Problem, problem, validationFailed } from './problem.js';
+import { compileRequestValidator, type RequestInput } from './request-validator.js';
+import { sendProblem } from './send-problem.js';
+
+type Operation = (typeof operations)[OperationId];
+
+/** Any operation's reply, as the binding handles it once the handler's own type has been checked. */
+interface AnyReply {
+  status: number;
+  headers?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<AnyReply>;
+
+export interface BindingDeps {
+  spec: LoadedSpec;
+  handlers: Handlers<HandlerContext>;
+  db: Db;
+  cursors: CursorCodec;
+}
+
+/**
+ * Registers one Fastify route per operation in openapi.yaml, so routing is done once by Fastify's router.
+ * Each route checks the body's media type, runs the validators compiled at start-up, calls the typed handler
+ * and sends its reply with the media type the spec declares for that status.
+ */
+export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
+  for (const operationId of Object.keys(operations) as OperationId[]) {
+    const operation: Operation = operations[operationId];
+    const validate = compileRequestValidator(deps.spec.backend, operationId);
+    const headerNames = headerParameterNames(deps.spec, operationId);
+    // The generated Handlers type has already checked each handler against its own operation; here they are
+    // all driven through one code path, so the specific types give way to their common shape.
+    const handler = deps.handlers[operationId] as AnyHandler;
+
+    app.route({
+      method: operation.method,
+      url: operation.route,
+      config: { operationId },
+      handler: async (request, reply) => {
+        const mediaTypeProblem = checkMediaType(operation, request);
+        if (mediaTypeProblem) return send(reply, operation, mediaTypeProblem);
+        const input: RequestInput = {
+          path: { ...(request.params as object) },
+          query: { ...(request.query as object) },
+          header: request.headers,
+        };
+        if (operation.requestBody) input.requestBody = request.body;
+        const issues = validate(input);
+        if (issues.length > 0) return send(reply, operation, validationFailed(issues));
+
+        const typedRequest = {
+          path: input.path,
+          query: input.query,
+          headers: Object.fromEntries(headerNames.map((name) => [name, input.header[name.toLowerCase()]])),
+          body: input.requestBody,
+        };
+        const result = await handler(typedRequest, createContext(request, deps.db, deps.cursors));
+        return send(reply, operation, result);
+      },
+    });
+  }
+}
+
+function checkMediaType(operation: Operation, request: FastifyRequest): AnyReply | undefined {
+  const body = operation.requestBody;
+  if (!body || request.body === undefined) return undefined;
+  const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (essence === body.contentType) return undefined;
+  return problem(415, `This operation takes a body of type ${body.contentType}, not ${essence || 'an untyped body'}.`);
+}
+
+function send(reply: FastifyReply, operation: Operation, result: AnyReply): FastifyReply {
+  const declared = (operation.responses as Record<number, { contentType: string | null }>)[result.status];
+  reply.code(result.status);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (value !== undefined) reply.header(name, String(value));
+  }
+  if (!declared?.contentType || result.body === undefined) return reply.send();
+  if (declared.contentType === 'application/problem+json') {
+    return sendProblem(reply, { status: result.status, body: result.body as Problem });
+  }
+  return reply.type(declared.contentType).send(result.body);
+}
+
+function headerParameterNames(spec: LoadedSpec, operationId: string): string[] {
+  const parameters = spec.backend.getOperation(operationId)?.parameters ?? [];
+  return parameters.flatMap((p) => ('in' in p && p.in === 'header' ? [p.name] : []));
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on every route bound to an operation of openapi.yaml. */
+    operationId?: OperationId;
+  }
+}

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { operations } from '../../generated/operations.js';
+import { malformed, problem } from './problem.js';
+import { sendProblem } from './send-problem.js';
+
+const allMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Makes every error an application/problem+json answer: errors Fastify raises itself (malformed JSON, body too
+ * large, unsupported media type), unknown routes (404), known paths with the wrong method (405 with `Allow`),
+ * and anything thrown by a handler (500, logged with the request id, saying nothing internal).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, problem(500, 'The server failed to answer this request. It has been logged.'));
+    }
+    return sendProblem(reply, clientProblem(error, status));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `Nothing is at ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  for (const [path, declared] of methodsByPath()) {
+    const allowed = allMethods.filter(
+      (m) => declared.has(m) || (m === 'HEAD' && declared.has('GET')) || m === 'OPTIONS',
+    );
+    const allow = allowed.join(', ');
+    app.route({
+      method: allMethods.filter((m) => !allowed.includes(m)),
+      url: path,
+      handler: (request, reply) =>
+        sendProblem(
+          reply.header('allow', allow),
+          problem(405, `${request.method} is not allowed here. Allowed: ${allow}.`, '/problems/method-not-allowed'),
+        ),
+    });
+    app.options(path, (_request, reply) => reply.header('allow', allow).code(204).send());
+  }
+}
+
+function clientProblem(error: FastifyError, status: number) {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return malformed(`The body is not valid JSON: ${error.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'The body is larger than this server accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return status === 415
+        ? problem(
+            415,
+            'The body has a Content-Type this API does not take: operations take application/json or, for PATCH, application/merge-patch+json.',
+          )
+        : malformed(error.message);
+    default:
+      if (error instanceof SyntaxError) return malformed(`The body is not valid JSON: ${error.message}`);
+      return problem(status, error.message);
+  }
+}
+
+function methodsByPath(): Map<string, Set<string>> {
+  const byPath = new Map<string, Set<string>>();
+  for (const operation of Object.values(operations)) {
+    const methods = byPath.get(operation.route) ?? new Set<string>();
+    methods.add(operation.method);
+    byPath.set(operation.route, methods);
+  }
+  return byPath;
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { OpenAPIBackend } from 'openapi-backend';
+import { parse } from 'yaml';
+import { createAjv } from './ajv.js';
+
+/**
+ * openapi-backend checks documents against the OpenAPI 3.0 meta-schema, which rejects valid 3.1 constructs such as
+ * `type: [string, 'null']`. The spec is checked as 3.1 by its own linter and by the generator, so that one check
+ * is skipped here; `strict: true` keeps every other failure loud.
+ */
+class OpenAPI31Backend extends OpenAPIBackend {
+  override validateDefinition() {
+    return this.document;
+  }
+}
+
+export interface LoadedSpec {
+  /** The document exactly as written, for /openapi.json and the docs. */
+  readonly document: Record<string, unknown>;
+  /** The text of openapi.yaml, served as is at /openapi.yaml. */
+  readonly yaml: string;
+  /** Dereferenced, with request validators compiled once for every operation. */
+  readonly backend: OpenAPIBackend;
+}
+
+export const specPath = new URL('../../openapi.yaml', import.meta.url);
+
+let loading: Promise<LoadedSpec> | undefined;
+
+/** Reads, dereferences and compiles openapi.yaml once per process; every app built afterwards shares the result. */
+export function loadSpec(): Promise<LoadedSpec> {
+  loading ??= load();
+  return loading;
+}
+
+async function load(): Promise<LoadedSpec> {
+  const yaml = readFileSync(specPath, 'utf8');
+  const document = parse(yaml) as Record<string, unknown>;
+  const backend = new OpenAPI31Backend({
+    definition: structuredClone(document) as never,
+    strict: true,
+    validate: true,
+    customizeAjv: (_draft07, options) => createAjv(options) as never,
+  });
+  await backend.init();
+  return { document, yaml, backend };
+}

@@ -1,0 +1,118 @@
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
+import type { ItemTable } from '../db/schema.js';
+
+export type ItemRow = Selectable<ItemTable>;
+export type ItemChanges = Partial<Pick<ItemRow, 'name' | 'description' | 'price_cents'>>;
+export type TagRef = { itemId: string; id: string; name: string };
+
+const sortColumns = { name: 'items.name', price: 'items.price_cents', createdAt: 'items.created_at' } as const;
+export type ItemSortField = keyof typeof sortColumns;
+
+export interface ItemFilter {
+  storeId?: string | undefined;
+  tagId?: string | undefined;
+  minCents?: number | undefined;
+  maxCents?: number | undefined;
+  q?: string | undefined;
+}
+
+export function sortValue(row: ItemRow, field: ItemSortField): string | number {
+  return field === 'name' ? row.name : field === 'price' ? row.price_cents : row.created_at;
+}
+
+export function findItem(db: Db, id: string): Promise<ItemRow | undefined> {
+  return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listItems(
+  db: Db,
+  filter: ItemFilter,
+  order: { field: ItemSortField; descending: boolean },
+  after: { value: string | number; id: string } | undefined,
+  limit: number,
+) {
+  let query = db.selectFrom('items').selectAll('items');
+  if (filter.tagId !== undefined) {
+    query = query.innerJoin('item_tags', 'item_tags.item_id', 'items.id').where('item_tags.tag_id', '=', filter.tagId);
+  }
+  if (filter.storeId !== undefined) query = query.where('items.store_id', '=', filter.storeId);
+  if (filter.minCents !== undefined) query = query.where('items.price_cents', '>=', filter.minCents);
+  if (filter.maxCents !== undefined) query = query.where('items.price_cents', '<=', filter.maxCents);
+  if (filter.q !== undefined)
+    query = query.where(sql<boolean>`items.name like ${containsPattern(filter.q)} escape '\\'`);
+  const ordered = { column: sortColumns[order.field], idColumn: 'items.id', descending: order.descending };
+  return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
+}
+
+/** The first `count` items of each store by name, plus one more to tell whether the store has more. */
+export function firstItemsOfStores(db: Db, storeIds: string[], count: number) {
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('items')
+        .selectAll()
+        .select(sql<number>`row_number() over (partition by store_id order by name, id)`.as('position'))
+        .where('store_id', 'in', storeIds)
+        .as('ranked'),
+    )
+    .selectAll()
+    .where('position', '<=', count + 1)
+    .orderBy('store_id')
+    .orderBy('position')
+    .execute();
+}
+
+/** The tags of the given items, sorted by name, in one query. */
+export function tagsOfItems(db: Db, itemIds: string[]): Promise<TagRef[]> {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('item_tags')
+    .innerJoin('tags', 'tags.id', 'item_tags.tag_id')
+    .select(['item_tags.item_id as itemId', 'tags.id as id', 'tags.name as name'])
+    .where('item_tags.item_id', 'in', itemIds)
+    .orderBy('tags.name')
+    .orderBy('tags.id')
+    .execute();
+}
+
+export async function insertItem(db: Db, row: ItemRow): Promise<ItemRow | 'store-missing' | 'duplicate'> {
+  try {
+    await db.insertInto('items').values(row).execute();
+    return row;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return 'store-missing';
+    if (isUniqueViolation(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+export async function updateItem(
+  db: Db,
+  id: string,
+  changes: ItemChanges,
+  now: string,
+): Promise<ItemRow | 'not-found' | 'duplicate'> {
+  try {
+    const query =
+      Object.keys(changes).length === 0
+        ? db.selectFrom('items').selectAll().where('id', '=', id)
+        : db
+            .updateTable('items')
+            .set({ ...changes, updated_at: now })
+            .where('id', '=', id)
+            .returningAll();
+    return (await query.executeTakeFirst()) ?? 'not-found';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+/** Deletes the item; its tag links go with it (ON DELETE CASCADE). */
+export async function deleteItem(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('items').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

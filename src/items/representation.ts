@@ -1,0 +1,36 @@
+import type { components } from '../../generated/openapi.js';
+import type { Db } from '../db/database.js';
+import { fromCents } from './money.js';
+import { type ItemRow, tagsOfItems } from './repository.js';
+
+export type Item = components['schemas']['Item'];
+
+/** Turns item rows into their API shape, loading the tags of all of them in one query. */
+export async function toItems(db: Db, rows: ItemRow[]): Promise<Item[]> {
+  const tags = await tagsOfItems(
+    db,
+    rows.map((r) => r.id),
+  );
+  const byItem = new Map<string, Item['tags']>();
+  for (const tag of tags) {
+    const list = byItem.get(tag.itemId) ?? [];
+    list.push({ id: tag.id, name: tag.name });
+    byItem.set(tag.itemId, list);
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    storeId: row.store_id,
+    name: row.name,
+    description: row.description,
+    price: fromCents(row.price_cents),
+    tags: byItem.get(row.id) ?? [],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+}
+
+export async function toItem(db: Db, row: ItemRow): Promise<Item> {
+  const [item] = await toItems(db, [row]);
+  if (!item) throw new Error('toItems returned no item for one row');
+  return item;
+}

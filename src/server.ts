@@ -1,0 +1,36 @@
+// The process: config → database → migrations → app → listen, and a graceful shutdown on SIGINT or SIGTERM.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+
+const db = createDatabase(config.databaseUrl);
+if (config.migrateOnStart) await migrateToLatest(db);
+const app = await buildApp(config, { db });
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down: finishing requests in flight');
+  const timer = setTimeout(() => {
+    app.log.error('requests did not finish within 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
+  await app.close();
+  await db.destroy();
+  clearTimeout(timer);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: config.port, host: config.host });

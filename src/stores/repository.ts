@@ -1,0 +1,71 @@
+import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
+import type { StoreTable } from '../db/schema.js';
+
+export type StoreRow = Selectable<StoreTable>;
+
+const sortColumns = { name: 'stores.name', createdAt: 'stores.created_at' } as const;
+export type StoreSortField = keyof typeof sortColumns;
+
+export function sortValue(row: StoreRow, field: StoreSortField): string {
+  return field === 'name' ? row.name : row.created_at;
+}
+
+export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
+  return db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listStores(
+  db: Db,
+  filter: { q?: string | undefined },
+  order: { field: StoreSortField; descending: boolean },
+  after: { value: string | number; id: string } | undefined,
+  limit: number,
+) {
+  let query = db.selectFrom('stores').selectAll();
+  if (filter.q !== undefined)
+    query = query.where(sql<boolean>`stores.name like ${containsPattern(filter.q)} escape '\\'`);
+  const ordered = { column: sortColumns[order.field], idColumn: 'stores.id', descending: order.descending };
+  return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
+}
+
+export async function insertStore(db: Db, row: StoreRow): Promise<StoreRow | 'duplicate'> {
+  try {
+    await db.insertInto('stores').values(row).execute();
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+export async function updateStore(
+  db: Db,
+  id: string,
+  changes: { name?: string },
+  now: string,
+): Promise<StoreRow | 'not-found' | 'duplicate'> {
+  try {
+    const query =
+      Object.keys(changes).length === 0
+        ? db.selectFrom('stores').selectAll().where('id', '=', id)
+        : db
+            .updateTable('stores')
+            .set({ ...changes, updated_at: now })
+            .where('id', '=', id)
+            .returningAll();
+    return (await query.executeTakeFirst()) ?? 'not-found';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+/** Deletes the store; its items, their tag links and its tags go with it (ON DELETE CASCADE). */
+export async function deleteStore(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('stores').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
