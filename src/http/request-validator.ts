@@ -63,10 +63,10 @@ export function toIssue(error: ErrorObject): ValidationIssue {
     return { location, pointer: '', detail: missing === 'requestBody' ? 'a request body is required' : detail };
   }
   if (error.keyword === 'required') {
-    pointer += `/${escape(String(error.params.missingProperty))}`;
+    pointer += `/${escapePointer(String(error.params.missingProperty))}`;
     detail = location === 'body' ? 'is required' : 'is a required parameter';
   } else if (error.keyword === 'additionalProperties') {
-    pointer += `/${escape(String(error.params.additionalProperty))}`;
+    pointer += `/${escapePointer(String(error.params.additionalProperty))}`;
     detail = location === 'body' ? 'is not a member this schema allows' : 'is not a parameter of this operation';
   }
   return { location, pointer, detail };
@@ -83,7 +83,7 @@ function describe(error: ErrorObject): string {
   return error.message ?? `fails the ${error.keyword} rule`;
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -61,7 +61,7 @@ export function compileResponseContract(backend: OpenAPIBackend): (response: Sen
     }
     byOperation.set(String(operation.operationId), declared);
   }
-  const problemSchema = (backend.definition.components?.schemas ?? {}).Problem;
+  const problemSchema = backend.definition.components?.schemas?.Problem;
   const validateProblem = ajv.compile(problemSchema ?? {});
 
   return (response) => {
