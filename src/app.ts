@@ -12,13 +12,15 @@ import { registerResponseValidation } from './http/response-validation.js';
 
 export interface AppDeps {
   db: Db;
+  /** Where log lines go (one JSON object per line); standard output when absent. Tests capture them. */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: deps.logStream ? { level: config.logLevel, stream: deps.logStream } : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
