@@ -330,114 +330,114 @@ export interface Requests {
 /** What a handler may answer: exactly the statuses, headers and bodies the spec declares. */
 export interface Replies {
   listStores:
-    | { status: 200; body: Spec['listStores']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['listStores']['responses'][400]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['listStores']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['listStores']['responses'][400]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] };
   createStore:
     | { status: 201; headers: { 'Location': string }; body: Spec['createStore']['responses'][201]['content']['application/json'] }
-    | { status: 400; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 400; headers?: never; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] };
   getStore:
-    | { status: 200; body: Spec['getStore']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['getStore']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['getStore']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['getStore']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['getStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['getStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] };
   updateStore:
-    | { status: 200; body: Spec['updateStore']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['updateStore']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['updateStore']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['updateStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['updateStore']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['updateStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['updateStore']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['updateStore']['responses'][500]['content']['application/problem+json'] };
   deleteStore:
-    | { status: 204 }
-    | { status: 400; body: Spec['deleteStore']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['deleteStore']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['deleteStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['deleteStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
   listItems:
-    | { status: 200; body: Spec['listItems']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['listItems']['responses'][400]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['listItems']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['listItems']['responses'][400]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] };
   createItem:
     | { status: 201; headers: { 'Location': string }; body: Spec['createItem']['responses'][201]['content']['application/json'] }
-    | { status: 400; body: Spec['createItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
-    | { status: 422; body: Spec['createItem']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['createItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 400; headers?: never; body: Spec['createItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
+    | { status: 422; headers?: never; body: Spec['createItem']['responses'][422]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['createItem']['responses'][500]['content']['application/problem+json'] };
   getItem:
-    | { status: 200; body: Spec['getItem']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['getItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['getItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['getItem']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['getItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['getItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] };
   replaceItem:
-    | { status: 200; body: Spec['replaceItem']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['replaceItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['replaceItem']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['replaceItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['replaceItem']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['replaceItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['replaceItem']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['replaceItem']['responses'][500]['content']['application/problem+json'] };
   updateItem:
-    | { status: 200; body: Spec['updateItem']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['updateItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['updateItem']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['updateItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['updateItem']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['updateItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['updateItem']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['updateItem']['responses'][500]['content']['application/problem+json'] };
   deleteItem:
-    | { status: 204 }
-    | { status: 400; body: Spec['deleteItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['deleteItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['deleteItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['deleteItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
   tagItem:
-    | { status: 200; body: Spec['tagItem']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['tagItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['tagItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 422; body: Spec['tagItem']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['tagItem']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['tagItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['tagItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 422; headers?: never; body: Spec['tagItem']['responses'][422]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] };
   untagItem:
-    | { status: 200; body: Spec['untagItem']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['untagItem']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['untagItem']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['untagItem']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['untagItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['untagItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
   listTags:
-    | { status: 200; body: Spec['listTags']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['listTags']['responses'][400]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['listTags']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['listTags']['responses'][400]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] };
   createTag:
     | { status: 201; headers: { 'Location': string }; body: Spec['createTag']['responses'][201]['content']['application/json'] }
-    | { status: 400; body: Spec['createTag']['responses'][400]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
-    | { status: 422; body: Spec['createTag']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['createTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 400; headers?: never; body: Spec['createTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
+    | { status: 422; headers?: never; body: Spec['createTag']['responses'][422]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['createTag']['responses'][500]['content']['application/problem+json'] };
   getTag:
-    | { status: 200; body: Spec['getTag']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['getTag']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['getTag']['responses'][404]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['getTag']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['getTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['getTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] };
   updateTag:
-    | { status: 200; body: Spec['updateTag']['responses'][200]['content']['application/json'] }
-    | { status: 400; body: Spec['updateTag']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
-    | { status: 413; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
-    | { status: 415; body: Spec['updateTag']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['updateTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 200; headers?: never; body: Spec['updateTag']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['updateTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['updateTag']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['updateTag']['responses'][500]['content']['application/problem+json'] };
   deleteTag:
-    | { status: 204 }
-    | { status: 400; body: Spec['deleteTag']['responses'][400]['content']['application/problem+json'] }
-    | { status: 404; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
-    | { status: 500; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['deleteTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] };
 }
 
 export type Handler<K extends OperationId, Ctx> = (request: Requests[K], ctx: Ctx) => Promise<Replies[K]>;

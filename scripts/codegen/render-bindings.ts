@@ -12,6 +12,7 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     const needs = [500];
     if (op.parameters.length > 0 || op.requestBody) needs.push(400);
     if (op.requestBody) needs.push(413, 415);
+    if (op.parameters.some((p) => p.in === 'path')) needs.push(404);
     for (const status of needs) {
       if (!declared.has(status)) broken.push(`${op.operationId} must declare a ${status} response`);
     }
@@ -109,13 +110,19 @@ function renderReplies(op: OperationFact): string {
 }
 
 function renderReply(id: string, r: ResponseFact): string {
+  // `?: never` makes a header or body the spec does not declare a compile error even where TypeScript would not
+  // check for excess properties (an object returned from a function is not checked for them).
   const parts = [`status: ${r.status}`];
   if (r.headers.length > 0) {
     const headers = r.headers.map((h) => `${q(h.name)}${h.required ? '' : '?'}: ${h.tsType}`).join('; ');
     parts.push(`headers: { ${headers} }`);
+  } else {
+    parts.push('headers?: never');
   }
   if (r.contentType !== null) {
     parts.push(`body: Spec[${q(id)}]['responses'][${r.status}]['content'][${q(r.contentType)}]`);
+  } else {
+    parts.push('body?: never');
   }
   return `{ ${parts.join('; ')} }`;
 }

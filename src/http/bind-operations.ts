@@ -45,6 +45,8 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       url: operation.route,
       config: { operationId },
       handler: async (request, reply) => {
+        // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
+        if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
         const mediaTypeProblem = checkMediaType(operation, request);
         if (mediaTypeProblem) return send(reply, operation, mediaTypeProblem);
         const input: RequestInput = {

@@ -28,7 +28,7 @@ export async function givenItem(t: TestApp, storeId: string, name = 'my item', p
 export async function givenTag(t: TestApp, storeId: string, name = 'sale') {
   const response = await t.request({ method: 'POST', url: '/tags', payload: { storeId, name } });
   expect(response.statusCode).toBe(201);
-  return response.data as { id: string; storeId: string; name: string };
+  return response.data as { id: string; storeId: string; name: string; createdAt: string; updatedAt: string };
 }
 
 /** Follows `next` links from `url` to the last page and returns every page's collection, in order. */

@@ -1,0 +1,150 @@
+import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type OperationId, operations } from '../../generated/operations.js';
+import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+// One valid request per operation. Typed by OperationId, so an operation added to openapi.yaml does not compile
+// until it has a row here, and every table-driven test below covers it.
+interface Ids {
+  storeId: string;
+  itemId: string;
+  tagId: string;
+}
+const validRequests: Record<OperationId, (ids: Ids) => { url: string; payload?: unknown }> = {
+  listStores: () => ({ url: '/stores' }),
+  createStore: () => ({ url: '/stores', payload: { name: 'Another Store' } }),
+  getStore: ({ storeId }) => ({ url: `/stores/${storeId}` }),
+  updateStore: ({ storeId }) => ({ url: `/stores/${storeId}`, payload: { name: 'Renamed' } }),
+  deleteStore: ({ storeId }) => ({ url: `/stores/${storeId}` }),
+  listItems: () => ({ url: '/items' }),
+  createItem: ({ storeId }) => ({ url: '/items', payload: { storeId, name: 'another item', price: 1 } }),
+  getItem: ({ itemId }) => ({ url: `/items/${itemId}` }),
+  replaceItem: ({ itemId }) => ({ url: `/items/${itemId}`, payload: { name: 'replaced', price: 2 } }),
+  updateItem: ({ itemId }) => ({ url: `/items/${itemId}`, payload: { price: 3 } }),
+  deleteItem: ({ itemId }) => ({ url: `/items/${itemId}` }),
+  tagItem: ({ itemId, tagId }) => ({ url: `/items/${itemId}/tags/${tagId}` }),
+  untagItem: ({ itemId, tagId }) => ({ url: `/items/${itemId}/tags/${tagId}` }),
+  listTags: () => ({ url: '/tags' }),
+  createTag: ({ storeId }) => ({ url: '/tags', payload: { storeId, name: 'new' } }),
+  getTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
+  updateTag: ({ tagId }) => ({ url: `/tags/${tagId}`, payload: { name: 'renamed' } }),
+  deleteTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
+};
+
+const ids = Object.keys(operations) as OperationId[];
+const withBody = ids.filter((id) => operations[id].requestBody !== null);
+
+function build(id: OperationId, fixture: Ids, overrides: Partial<InjectOptions> = {}): InjectOptions {
+  const { url, payload } = validRequests[id](fixture);
+  const operation = operations[id];
+  const options: InjectOptions = { method: operation.method, url };
+  if (operation.requestBody) {
+    options.headers = { 'content-type': operation.requestBody.contentType };
+    options.payload = JSON.stringify(payload);
+  }
+  return { ...options, ...overrides };
+}
+
+let t: TestApp;
+let fixture: Ids;
+beforeEach(async () => {
+  t = await createTestApp();
+  const store = await givenStore(t);
+  const item = await givenItem(t, store.id);
+  const tag = await givenTag(t, store.id);
+  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id };
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('every operation', () => {
+  it.each(ids)('%s answers its declared success status to a valid request', async (id) => {
+    const response = await t.request(build(id, fixture));
+    const success = Object.keys(operations[id].responses)
+      .map(Number)
+      .filter((s) => s < 300);
+    expect(success).toContain(response.statusCode);
+  });
+
+  it.each(ids)('%s answers 400 naming an unknown query parameter', async (id) => {
+    const request = build(id, fixture);
+    const response = await t.request({ ...request, url: `${request.url}?colour=red` });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.data.errors).toContainEqual(expect.objectContaining({ location: 'query', pointer: '/colour' }));
+  });
+
+  it.each(ids)(
+    '%s answers 500 with nothing internal when the database fails, and logs it with the request id',
+    async (id) => {
+      const request = build(id, fixture);
+      for (const table of ['item_tags', 'items', 'tags', 'stores'])
+        await sql`drop table ${sql.table(table)}`.execute(t.db);
+      const response = await t.request(request);
+      expect(response.statusCode).toBe(500);
+      expect(response.data).toMatchObject({ status: 500, type: '/problems/internal' });
+      expect(response.body).not.toMatch(/select|insert|update|delete|table|sqlite|error:|at \//i);
+      const logged = t.logs.find((l) => l.level === 50 && l.reqId === response.data.requestId);
+      expect(logged).toBeDefined();
+    },
+  );
+});
+
+describe('every operation with a body', () => {
+  it.each(withBody)('%s answers 415 to a body of another media type', async (id) => {
+    const declared = operations[id].requestBody?.contentType;
+    const other = declared === 'application/json' ? 'application/merge-patch+json' : 'application/json';
+    for (const type of [other, 'text/plain', 'application/xml']) {
+      const response = await t.request(build(id, fixture, { headers: { 'content-type': type } }));
+      expect(response.statusCode, type).toBe(415);
+      expect(response.data.status).toBe(415);
+    }
+  });
+
+  it.each(withBody)('%s answers 413 to a body over the limit', async (id) => {
+    const response = await t.request(build(id, fixture, { payload: JSON.stringify({ name: 'x'.repeat(70_000) }) }));
+    expect(response.statusCode).toBe(413);
+    expect(response.data.type).toBe('/problems/payload-too-large');
+  });
+
+  it.each(withBody)('%s answers 400 to malformed JSON, to no body, and to a body that is not an object', async (id) => {
+    for (const payload of ['{"name":', '', 'null', '[]', '"x"']) {
+      const response = await t.request(build(id, fixture, { payload }));
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.data.status).toBe(400);
+    }
+  });
+});
+
+describe('paths and methods', () => {
+  const paths = [...new Set(ids.map((id) => operations[id].route))];
+
+  it.each(paths)('%s answers 405 with Allow to each method it does not take, and OPTIONS with Allow', async (route) => {
+    const url = route.replace(/:storeId|:itemId|:tagId/g, (p) => fixture[p.slice(1) as keyof Ids]);
+    const declared = ids.filter((id) => operations[id].route === route).map((id) => operations[id].method);
+    const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
+      (m) => declared.includes(m as never) || (m === 'HEAD' && declared.includes('GET')) || m === 'OPTIONS',
+    );
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      if (allow.includes(method)) continue;
+      const response = await t.request({ method, url });
+      expect(response.statusCode, method).toBe(405);
+      expect(response.headers.allow).toBe(allow.join(', '));
+      expect(response.data.status).toBe(405);
+    }
+    const options = await t.request({ method: 'OPTIONS', url });
+    expect(options.statusCode).toBe(204);
+    expect(options.headers.allow).toBe(allow.join(', '));
+  });
+
+  it('answers 404 problem to unknown paths, a trailing slash and other letter case', async () => {
+    for (const url of ['/nope', '/stores/', '/STORES', `/items/${fixture.itemId}/tags`]) {
+      const response = await t.request({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.data).toMatchObject({ status: 404, type: '/problems/not-found' });
+    }
+  });
+});

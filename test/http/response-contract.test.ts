@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSpec, specPath } from '../../src/http/openapi-spec.js';
+import { compileResponseContract, type SentResponse } from '../../src/http/response-contract.js';
+
+const store = {
+  id: '01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f',
+  name: 'My Store',
+  createdAt: '2026-11-24T10:00:00.000Z',
+  updatedAt: '2026-11-24T10:00:00.000Z',
+};
+const notFound = { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'No store has that id.' };
+const json = { 'content-type': 'application/json; charset=utf-8' };
+const problemJson = { 'content-type': 'application/problem+json; charset=utf-8' };
+const location = { location: `http://localhost/stores/${store.id}` };
+
+// The checker is what makes "every response is checked against the spec" true, so it is tested on its own:
+// each row is a response and the breaches it must report (none for a response that keeps the contract).
+const cases: [string, SentResponse, RegExp[]][] = [
+  ['a declared 200 with a valid body', sent('getStore', 200, json, store), []],
+  ['a status the operation does not declare', sent('getStore', 418, json, store), [/does not declare status 418/]],
+  ['a 201 without its required Location', sent('createStore', 201, json, store), [/lacks required header location/]],
+  ['a 201 with Location', sent('createStore', 201, { ...json, ...location }, store), []],
+  [
+    'a header the spec does not declare',
+    sent('getStore', 200, { ...json, 'x-powered-by': 'me' }, store),
+    [/x-powered-by/],
+  ],
+  [
+    'a Location that is not a URI',
+    sent('createStore', 201, { ...json, location: 'not a uri' }, store),
+    [/header location/],
+  ],
+  ['a body missing a required member', sent('getStore', 200, json, { ...store, name: undefined }), [/name/]],
+  ['a body with the wrong type', sent('getStore', 200, json, { ...store, id: 7 }), [/\/id must be string/]],
+  [
+    'a JSON body sent as problem+json',
+    sent('getStore', 200, problemJson, store),
+    [/Content-Type application\/problem\+json/],
+  ],
+  ['a problem sent as plain JSON', sent('getStore', 404, json, notFound), [/the spec says application\/problem\+json/]],
+  [
+    'a problem whose status differs',
+    sent('getStore', 404, problemJson, { ...notFound, status: 400 }),
+    [/problem body has status 400/],
+  ],
+  ['a problem without detail', sent('getStore', 404, problemJson, { ...notFound, detail: undefined }), [/detail/]],
+  ['a body on a 204', sent('deleteStore', 204, json, store), [/must have no body/]],
+  ['an empty 204', sent('deleteStore', 204, {}, undefined), []],
+  ['a body that is not JSON', { operationId: 'getStore', status: 200, headers: json, payload: '<html>' }, [/not JSON/]],
+  ['an error outside the operations that is problem+json', sent(undefined, 404, problemJson, notFound), []],
+  [
+    'an error outside the operations that is not',
+    sent(undefined, 404, json, { error: 'nope' }),
+    [/application\/problem\+json/],
+  ],
+  ['a success outside the operations (docs)', sent(undefined, 200, { 'content-type': 'text/html' }, undefined), []],
+];
+
+function sent(
+  operationId: string | undefined,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): SentResponse {
+  return { operationId, status, headers, payload: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+let check: (response: SentResponse) => string[];
+beforeAll(async () => {
+  check = compileResponseContract((await loadSpec()).backend);
+});
+
+describe('response contract', () => {
+  it.each(cases)('%s', (_name, response, expected) => {
+    const broken = check(response);
+    expect(broken).toHaveLength(expected.length);
+    expected.forEach((pattern, i) => {
+      expect(broken[i]).toMatch(pattern);
+    });
+  });
+});
+
+describe('the spec as served', () => {
+  it('is the same document at /openapi.json, /openapi.yaml and behind /docs', async () => {
+    const { createTestApp } = await import('../helpers/test-app.js');
+    const t = await createTestApp();
+    try {
+      const spec = await loadSpec();
+      const asJson = await t.request({ method: 'GET', url: '/openapi.json' });
+      expect(asJson.statusCode).toBe(200);
+      expect(asJson.data).toEqual(spec.document);
+      expect(asJson.data.openapi).toBe('3.1.0');
+      const asYaml = await t.request({ method: 'GET', url: '/openapi.yaml' });
+      expect(asYaml.headers['content-type']).toMatch(/^application\/yaml/);
+      expect(asYaml.body).toBe(readFileSync(specPath, 'utf8'));
+      const docs = await t.request({ method: 'GET', url: '/docs/' });
+      expect(docs.statusCode).toBe(200);
+      expect(docs.headers['content-type']).toMatch(/^text\/html/);
+      const docsSpec = await t.request({ method: 'GET', url: '/docs/json' });
+      expect(docsSpec.data.info.title).toBe('Stores API');
+      expect(Object.keys(docsSpec.data.paths)).toEqual(Object.keys(spec.document.paths as object));
+    } finally {
+      await t.close();
+    }
+  });
+});
