@@ -4,5 +4,5 @@ import type { TagRow } from './repository.js';
 export type Tag = components['schemas']['Tag'];
 
 export function toTag(row: TagRow): Tag {
-  return { id: row.id, storeId: row.store_id, name: row.name, createdAt: row.created_at, updatedAt: row.created_at };
+  return { id: row.id, storeId: row.store_id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at };
 }
