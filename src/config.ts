@@ -12,6 +12,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Apply pending migrations when the server starts. */
   readonly migrateOnStart: boolean;
+  /** Load the demo catalogue when the server starts on a database with no stores. */
+  readonly seedDemoData: boolean;
   /** Check every response against openapi.yaml: `log` logs breaches as errors, `strict` also answers 500. */
   readonly responseValidation: ResponseValidation;
   /** Signs pagination cursors so that clients cannot forge them. Every instance of one deployment shares it. */
@@ -52,6 +54,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: read('DATABASE_URL', './data/stores.db', (raw) => raw, 'a SQLite file path'),
     logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw, logLevels), `one of ${logLevels.join(', ')}`),
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
+    seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),
     responseValidation: read(
       'RESPONSE_VALIDATION',
       production ? 'off' : 'log',

@@ -1,8 +1,10 @@
-// The process: config → database → migrations → app → listen, and a graceful shutdown on SIGINT or SIGTERM.
+// The process: config → database → migrations (and demo data on an empty database) → app → listen,
+// and a graceful shutdown on SIGINT or SIGTERM.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { isEmpty, loadDemoData } from './demo/demo-data.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -14,6 +16,7 @@ try {
 
 const db = createDatabase(config.databaseUrl);
 if (config.migrateOnStart) await migrateToLatest(db);
+if (config.seedDemoData && (await isEmpty(db))) await loadDemoData(db);
 const app = await buildApp(config, { db });
 
 let closing = false;
