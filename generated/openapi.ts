@@ -68,8 +68,8 @@ export interface paths {
         /**
          * List items
          * @description The single way to list items, across all stores or filtered. Filters combine with AND: `storeId`,
-         *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a case-insensitive
-         *     substring of the name). `sort` orders the page; ties are broken by id, so paging is stable.
+         *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a substring of the name,
+         *     ignoring the case of A to Z). `sort` orders the page; ties are broken by id, so paging is stable.
          */
         get: operations["listItems"];
         put?: never;
@@ -622,11 +622,11 @@ export interface components {
         MinPrice: components["schemas"]["Price"];
         /** @description Only items priced at most this much. */
         MaxPrice: components["schemas"]["Price"];
-        /** @description Only stores whose name contains this text, ignoring case. */
+        /** @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
         StoreNameQuery: string;
-        /** @description Only items whose name contains this text, ignoring case. */
+        /** @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
         ItemNameQuery: string;
-        /** @description Only tags whose name contains this text, ignoring case. */
+        /** @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
         TagNameQuery: string;
         /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
         IncludeItems: "items";
@@ -656,7 +656,7 @@ export interface operations {
     listStores: {
         parameters: {
             query?: {
-                /** @description Only stores whose name contains this text, ignoring case. */
+                /** @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
                 q?: components["parameters"]["StoreNameQuery"];
                 /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
                 include?: components["parameters"]["IncludeItems"];
@@ -816,7 +816,7 @@ export interface operations {
                 minPrice?: components["parameters"]["MinPrice"];
                 /** @description Only items priced at most this much. */
                 maxPrice?: components["parameters"]["MaxPrice"];
-                /** @description Only items whose name contains this text, ignoring case. */
+                /** @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
                 q?: components["parameters"]["ItemNameQuery"];
                 /** @description The order of the items. A leading `-` sorts descending. Ties are broken by id. */
                 sort?: components["parameters"]["ItemSort"];
@@ -1056,7 +1056,7 @@ export interface operations {
             query?: {
                 /** @description Only those of this store. */
                 storeId?: components["parameters"]["StoreIdQuery"];
-                /** @description Only tags whose name contains this text, ignoring case. */
+                /** @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
                 q?: components["parameters"]["TagNameQuery"];
                 /** @description The most results on one page. */
                 limit?: components["parameters"]["Limit"];

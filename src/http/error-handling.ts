@@ -45,8 +45,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function clientProblem(error: FastifyError, status: number) {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return malformed('The body is not valid JSON.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return malformed(`The body is not valid JSON: ${error.message}`);
+      return malformed('The body is empty; this operation needs a JSON body.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem(413, 'The body is larger than this server accepts.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -58,7 +59,7 @@ function clientProblem(error: FastifyError, status: number) {
           )
         : malformed(error.message);
     default:
-      if (error instanceof SyntaxError) return malformed(`The body is not valid JSON: ${error.message}`);
+      if (error instanceof SyntaxError) return malformed('The body is not valid JSON.');
       return problem(status, error.message);
   }
 }

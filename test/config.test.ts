@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has defaults that run the API on port 3000 with a SQLite file', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: './data/stores.db',
+      logLevel: 'info',
+      migrateOnStart: true,
+      seedDemoData: true,
+      responseValidation: 'log',
+      bodyLimit: 65536,
+    });
+  });
+
+  it('reads each variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: ':memory:',
+      LOG_LEVEL: 'debug',
+      MIGRATE_ON_START: 'false',
+      SEED_DEMO_DATA: '0',
+      RESPONSE_VALIDATION: 'strict',
+      CURSOR_SECRET: 'a'.repeat(32),
+      BODY_LIMIT: '2048',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: ':memory:',
+      logLevel: 'debug',
+      migrateOnStart: false,
+      seedDemoData: false,
+      responseValidation: 'strict',
+      cursorSecret: 'a'.repeat(32),
+      bodyLimit: 2048,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['LOG_LEVEL', 'loud'],
+    ['MIGRATE_ON_START', 'yes'],
+    ['SEED_DEMO_DATA', 'maybe'],
+    ['RESPONSE_VALIDATION', 'always'],
+    ['CURSOR_SECRET', 'short'],
+    ['BODY_LIMIT', '10'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('in production, refuses the development cursor secret and turns off demo data and response checks', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CURSOR_SECRET must be set/);
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: 's'.repeat(32) })).toMatchObject({
+      seedDemoData: false,
+      responseValidation: 'off',
+    });
+  });
+});
