@@ -1,7 +1,7 @@
 // Prices travel as JSON numbers with at most two decimals (the schema enforces it) and are stored as integer cents.
 
 export function toCents(price: number): number {
-  return Math.floor(price * 100);
+  return Math.round(price * 100);
 }
 
 export function fromCents(cents: number): number {
