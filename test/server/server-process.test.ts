@@ -45,9 +45,12 @@ describe('the server process', () => {
   it('serves the seed text’s store with its item on a fresh database', async () => {
     const response = await fetch(`${base}/stores?include=items&q=My%20Store`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { stores: unknown[] };
     expect(body.stores).toEqual([
-      expect.objectContaining({ name: 'My Store', items: [expect.objectContaining({ name: 'my item', price: 15.99 })] }),
+      expect.objectContaining({
+        name: 'My Store',
+        items: [expect.objectContaining({ name: 'my item', price: 15.99 })],
+      }),
     ]);
   });
 
@@ -56,7 +59,7 @@ describe('the server process', () => {
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
     const spec = await fetch(`${base}/openapi.json`);
-    expect((await spec.json()).info.title).toBe('Stores API');
+    expect(((await spec.json()) as { info: { title: string } }).info.title).toBe('Stores API');
   });
 
   it('answers problem+json over a real socket, and builds Location from the Host it was called by', async () => {
