@@ -7,7 +7,8 @@ import { toStore } from '../../src/stores/mapping.js';
 import { findStore } from '../../src/stores/repository.js';
 
 const db = createDatabase(process.env.DATABASE_URL ?? '');
-const app = Fastify({ logger: false });
+// The same logger as the API (LOG_LEVEL from the environment), so the ratio measures only the spec-driven layer.
+const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 app.get<{ Params: { storeId: string } }>(
   '/stores/:storeId',
   {
