@@ -41,7 +41,7 @@ export const createItem: Handler<'createItem'> = async ({ body }, ctx) => {
     created_at: now,
     updated_at: now,
   });
-  if (row === 'store-missing') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
+  if (row === 'missing-parent') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
   if (row === 'duplicate') return taken(body.name);
   return { status: 201, headers: { Location: ctx.url(`/items/${row.id}`) }, body: await toItem(ctx.db, row) };
 };

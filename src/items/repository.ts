@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
 import type { ItemTable } from '../db/schema.js';
 
@@ -83,15 +83,12 @@ export function tagsOfItems(db: Db, itemIds: string[]): Promise<TagRef[]> {
     .execute();
 }
 
-export async function insertItem(db: Db, row: ItemRow): Promise<ItemRow | 'store-missing' | 'duplicate'> {
-  try {
+/** Inserts an item; 'missing-parent' means its store does not exist. */
+export function insertItem(db: Db, row: ItemRow): Promise<ItemRow | ConstraintBreach> {
+  return catchConstraint(['duplicate', 'missing-parent'], async () => {
     await db.insertInto('items').values(row).execute();
     return row;
-  } catch (error) {
-    if (isForeignKeyViolation(error)) return 'store-missing';
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 export async function updateItem(
@@ -100,7 +97,7 @@ export async function updateItem(
   changes: ItemChanges,
   now: string,
 ): Promise<ItemRow | 'not-found' | 'duplicate'> {
-  try {
+  return catchConstraint(['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('items').selectAll().where('id', '=', id)
@@ -110,10 +107,7 @@ export async function updateItem(
             .where('id', '=', id)
             .returningAll();
     return (await query.executeTakeFirst()) ?? 'not-found';
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 /** Deletes the item; its tag links go with it (ON DELETE CASCADE). */

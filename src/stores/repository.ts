@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { catchConstraint } from '../db/errors.js';
 import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
 import type { StoreTable } from '../db/schema.js';
 
@@ -32,14 +32,11 @@ export async function listStores(
   return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
 }
 
-export async function insertStore(db: Db, row: StoreRow): Promise<StoreRow | 'duplicate'> {
-  try {
+export function insertStore(db: Db, row: StoreRow): Promise<StoreRow | 'duplicate'> {
+  return catchConstraint(['duplicate'], async () => {
     await db.insertInto('stores').values(row).execute();
     return row;
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 export async function updateStore(
@@ -48,7 +45,7 @@ export async function updateStore(
   changes: { name?: string },
   now: string,
 ): Promise<StoreRow | 'not-found' | 'duplicate'> {
-  try {
+  return catchConstraint(['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('stores').selectAll().where('id', '=', id)
@@ -58,10 +55,7 @@ export async function updateStore(
             .where('id', '=', id)
             .returningAll();
     return (await query.executeTakeFirst()) ?? 'not-found';
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 /** Deletes the store; its items, their tag links and its tags go with it (ON DELETE CASCADE). */

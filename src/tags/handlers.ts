@@ -33,7 +33,7 @@ export const createTag: Handler<'createTag'> = async ({ body }, ctx) => {
     created_at: now,
     updated_at: now,
   });
-  if (row === 'store-missing') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
+  if (row === 'missing-parent') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
   if (row === 'duplicate') return taken(body.name);
   return { status: 201, headers: { Location: ctx.url(`/tags/${row.id}`) }, body: toTag(row) };
 };

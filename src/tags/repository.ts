@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
 import type { TagTable } from '../db/schema.js';
 
@@ -24,15 +24,12 @@ export async function listTags(
   return splitPage(await keysetPage(query, order, after, limit).execute(), limit);
 }
 
-export async function insertTag(db: Db, row: TagRow): Promise<TagRow | 'store-missing' | 'duplicate'> {
-  try {
+/** Inserts a tag; 'missing-parent' means its store does not exist. */
+export function insertTag(db: Db, row: TagRow): Promise<TagRow | ConstraintBreach> {
+  return catchConstraint(['duplicate', 'missing-parent'], async () => {
     await db.insertInto('tags').values(row).execute();
     return row;
-  } catch (error) {
-    if (isForeignKeyViolation(error)) return 'store-missing';
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 export async function renameTag(
@@ -41,7 +38,7 @@ export async function renameTag(
   changes: { name?: string },
   now: string,
 ): Promise<TagRow | 'not-found' | 'duplicate'> {
-  try {
+  return catchConstraint(['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('tags').selectAll().where('id', '=', id)
@@ -51,10 +48,7 @@ export async function renameTag(
             .where('id', '=', id)
             .returningAll();
     return (await query.executeTakeFirst()) ?? 'not-found';
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
-  }
+  });
 }
 
 /** Deletes a tag that is on no item; a tag still in use is left alone and its number of items returned. */
