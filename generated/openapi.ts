@@ -18,6 +18,8 @@ export interface paths {
         /**
          * Create a store
          * @description Creates a store. Store names are unique across the API; a taken name is answered with 409.
+         *
+         *     Needs a signed-in user, who becomes the store's owner.
          */
         post: operations["createStore"];
         delete?: never;
@@ -47,6 +49,8 @@ export interface paths {
          * Delete a store
          * @description Deletes a store **together with all of its items and tags** (and every tag link between them), in one
          *     transaction. This cannot be undone.
+         *
+         *     Only the store's owner or an admin may do this; anyone else gets 403 and nothing changes.
          */
         delete: operations["deleteStore"];
         options?: never;
@@ -54,6 +58,8 @@ export interface paths {
         /**
          * Update a store
          * @description Changes a store with a JSON Merge Patch (RFC 7396). A name taken by another store is answered with 409.
+         *
+         *     Only the store's owner or an admin may do this; anyone else gets 403 and nothing changes.
          */
         patch: operations["updateStore"];
         trace?: never;
@@ -78,6 +84,8 @@ export interface paths {
          * @description Creates an item in the store named by `storeId`. A `storeId` that names no store is answered with
          *     **422** (the request is well formed, but it refers to something that does not exist). Item names are
          *     unique within a store; a taken name is answered with 409.
+         *
+         *     Only the store's owner or an admin may do this; anyone else gets 403 and nothing changes.
          */
         post: operations["createItem"];
         delete?: never;
@@ -107,12 +115,16 @@ export interface paths {
          *     `description` becomes `null`). The store an item belongs to never changes, and its tags are kept.
          *     Sending the same body twice leaves the same state. A name taken by another item of the same store is
          *     answered with 409.
+         *
+         *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         put: operations["replaceItem"];
         post?: never;
         /**
          * Delete an item
          * @description Deletes an item and its tag links. The tags themselves stay.
+         *
+         *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         delete: operations["deleteItem"];
         options?: never;
@@ -121,6 +133,8 @@ export interface paths {
          * Update an item
          * @description Changes an item with a JSON Merge Patch (RFC 7396): send only what changes; `"description": null`
          *     removes the description. A name taken by another item of the same store is answered with 409.
+         *
+         *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         patch: operations["updateItem"];
         trace?: never;
@@ -142,6 +156,8 @@ export interface paths {
          * Put a tag on an item
          * @description Links the tag to the item. Idempotent: linking a tag the item already carries changes nothing and
          *     answers the same. The tag must belong to the item's store; a tag of another store is answered with 422.
+         *
+         *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         put: operations["tagItem"];
         post?: never;
@@ -149,6 +165,8 @@ export interface paths {
          * Take a tag off an item
          * @description Removes the link between the item and the tag. Idempotent: removing a tag the item does not carry
          *     changes nothing and answers the same. 404 means the item or the tag does not exist.
+         *
+         *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         delete: operations["untagItem"];
         options?: never;
@@ -173,6 +191,8 @@ export interface paths {
          * Create a tag
          * @description Creates a tag in the store named by `storeId`. A `storeId` that names no store is answered with 422.
          *     Tag names are unique within a store (two stores may each have a tag `sale`); a taken name is 409.
+         *
+         *     Only the store's owner or an admin may do this; anyone else gets 403 and nothing changes.
          */
         post: operations["createTag"];
         delete?: never;
@@ -203,6 +223,8 @@ export interface paths {
          * @description Deletes a tag. A tag that is still on items is **not** deleted: the answer is 409, so that no item
          *     loses a tag by accident. Take the tag off those items first (`DELETE /items/{itemId}/tags/{tagId}`;
          *     `GET /items?tagId=...` lists them).
+         *
+         *     Only the owner of the tag's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         delete: operations["deleteTag"];
         options?: never;
@@ -211,8 +233,147 @@ export interface paths {
          * Rename a tag
          * @description Changes a tag with a JSON Merge Patch (RFC 7396). Items that carry the tag show the new name at once.
          *     A name taken by another tag of the same store is answered with 409.
+         *
+         *     Only the owner of the tag's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
         patch: operations["updateTag"];
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a user
+         * @description Creates an account with an e-mail address and a password. The password is stored only as a salted,
+         *     memory-hard hash (scrypt) and is never returned. An e-mail address already registered (compared without
+         *     regard to case) is answered with 409. Limited to 20 requests a minute per client (429 beyond).
+         */
+        post: operations["registerUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the signed-in user
+         * @description Returns the account the access token was issued to.
+         */
+        get: operations["getCurrentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a user
+         * @description Returns one account. Only that user or an admin may read it; anyone else gets 403, whether or not the
+         *     account exists, so the answer reveals nothing about other users.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user
+         * @description Deletes an account **together with the stores it owns** (and their items and tags), and revokes all its
+         *     tokens. Only that user or an admin may do it; anyone else gets 403, whether or not the account exists.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Exchanges an e-mail address and password for a short-lived access token (send it as
+         *     `Authorization: Bearer <accessToken>`) and a refresh token. A wrong password and an unknown address get
+         *     the same answer, in about the same time. Limited to 20 requests a minute per client (429 beyond).
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/tokens/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh tokens
+         * @description Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works
+         *     once: presenting a spent one again is treated as theft, and every token descended from the same
+         *     sign-in is revoked (401). Limited to 20 requests a minute per client (429 beyond).
+         */
+        post: operations["refreshToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/tokens/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Signs out: revokes the access token this request carries (until it would have expired) and the refresh
+         *     token sent, with every token descended from the same sign-in. Revocations are stored in the database,
+         *     so every instance of the API refuses those tokens at once. Idempotent: revoking again answers the same.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -258,6 +419,7 @@ export interface components {
          * @example {
          *       "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
          *       "name": "My Store",
+         *       "ownerId": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
          *       "createdAt": "2026-11-24T10:00:00.000Z",
          *       "updatedAt": "2026-11-24T10:00:00.000Z"
          *     }
@@ -265,6 +427,12 @@ export interface components {
         Store: {
             id: components["schemas"]["Id"];
             name: components["schemas"]["Name"];
+            /**
+             * @description The id of the user who created the store and may change it. `null` for a store made before accounts
+             *     existed, which only admins may change.
+             * @example 01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e
+             */
+            ownerId: string | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
             /** @description Only with `include=items`: the store's first items, sorted by name, at most 20. */
@@ -296,6 +464,7 @@ export interface components {
          *         {
          *           "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
          *           "name": "My Store",
+         *           "ownerId": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
          *           "createdAt": "2026-11-24T10:00:00.000Z",
          *           "updatedAt": "2026-11-24T10:00:00.000Z"
          *         }
@@ -467,6 +636,119 @@ export interface components {
             next?: components["schemas"]["NextLink"];
         };
         /**
+         * Format: email
+         * @description An e-mail address. Compared without regard to case; stored in lower case.
+         * @example ada@example.com
+         */
+        Email: string;
+        /**
+         * Format: password
+         * @description A password of 8 to 128 characters. Never returned, never logged.
+         * @example correct horse battery staple
+         */
+        Password: string;
+        /**
+         * @description An account. Its password is never part of any response.
+         * @example {
+         *       "id": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
+         *       "email": "ada@example.com",
+         *       "role": "user",
+         *       "createdAt": "2026-11-24T09:00:00.000Z"
+         *     }
+         */
+        User: {
+            id: components["schemas"]["Id"];
+            email: components["schemas"]["Email"];
+            /**
+             * @description `admin` may change any store and read or delete any user; `user` only their own.
+             * @example user
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description What a client sends to register.
+         * @example {
+         *       "email": "ada@example.com",
+         *       "password": "correct horse battery staple"
+         *     }
+         */
+        UserRegistration: {
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
+        };
+        /**
+         * @description What a client sends to sign in.
+         * @example {
+         *       "email": "ada@example.com",
+         *       "password": "correct horse battery staple"
+         *     }
+         */
+        Credentials: {
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
+        };
+        /**
+         * @description The tokens a sign-in or a refresh gives.
+         * @example {
+         *       "accessToken": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzNmQzZSJ9.c2lnbmF0dXJl",
+         *       "refreshToken": "01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM",
+         *       "tokenType": "Bearer",
+         *       "expiresIn": 900
+         *     }
+         */
+        TokenPair: {
+            /**
+             * @description A signed JWT to send as `Authorization: Bearer <accessToken>`. Short-lived.
+             * @example eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzNmQzZSJ9.c2lnbmF0dXJl
+             */
+            accessToken: string;
+            /**
+             * @description An opaque token for `refreshToken`. Works once; keep it secret.
+             * @example 01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM
+             */
+            refreshToken: string;
+            /**
+             * @description Always `Bearer`.
+             * @example Bearer
+             * @enum {string}
+             */
+            tokenType: "Bearer";
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             * @example 900
+             */
+            expiresIn: number;
+        };
+        /**
+         * @description What a client sends to refresh its tokens.
+         * @example {
+         *       "refreshToken": "01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM"
+         *     }
+         */
+        RefreshTokenRequest: {
+            /**
+             * @description The refresh token from the last sign-in or refresh.
+             * @example 01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM
+             */
+            refreshToken: string;
+        };
+        /**
+         * @description What a client sends to sign out.
+         * @example {
+         *       "refreshToken": "01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM"
+         *     }
+         */
+        RevokeTokenRequest: {
+            /**
+             * @description The refresh token to revoke, with every token descended from the same sign-in.
+             * @example 01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM
+             */
+            refreshToken: string;
+        };
+        /**
          * @description An RFC 9457 problem detail. `status` always equals the HTTP status of the response.
          * @example {
          *       "type": "/problems/not-found",
@@ -552,6 +834,38 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No valid access token was sent. The `WWW-Authenticate` challenge says why. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The signed-in user may not do this here; nothing was changed. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests from this client; wait `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Nothing exists with this id. */
         NotFound: {
             headers: {
@@ -608,6 +922,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The user's id. */
+        UserId: components["schemas"]["Id"];
         /** @description The store's id. */
         StoreId: components["schemas"]["Id"];
         /** @description The item's id. */
@@ -644,6 +960,19 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The Bearer challenge (RFC 6750): `error="invalid_token"` when a token was sent but is malformed,
+         *     expired, revoked or signed wrongly; no error code when none was sent.
+         */
+        WWWAuthenticate: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+        /** @description How many requests a client may make in the window. */
+        RateLimitLimit: number;
+        /** @description How many requests the client has left in the window. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the window resets. */
+        RateLimitReset: number;
         /** @description The absolute URL of the resource just created. */
         Location: string;
         /** @description The methods this path accepts. */
@@ -713,6 +1042,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -768,6 +1098,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
@@ -798,6 +1130,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -871,6 +1205,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -930,6 +1266,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -957,6 +1295,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
@@ -987,6 +1327,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1018,6 +1360,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
@@ -1047,6 +1391,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
@@ -1109,6 +1455,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1162,6 +1510,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
@@ -1193,8 +1543,205 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    registerUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserRegistration"];
+            };
+        };
+        responses: {
+            /** @description The account was created. `Location` is its URL. Sign in with `createToken`. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account, its stores and its tokens are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    refreshToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description A new pair of tokens; the refresh token sent is spent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];

@@ -12,6 +12,9 @@ export const operations = {
     path: '/stores',
     route: '/stores',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -23,11 +26,15 @@ export const operations = {
     method: 'POST',
     path: '/stores',
     route: '/stores',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: null,
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
       415: { contentType: 'application/problem+json', headers: [] },
@@ -39,6 +46,9 @@ export const operations = {
     path: '/stores/{storeId}',
     route: '/stores/:storeId',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -51,11 +61,16 @@ export const operations = {
     method: 'PATCH',
     path: '/stores/{storeId}',
     route: '/stores/:storeId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
@@ -67,11 +82,16 @@ export const operations = {
     method: 'DELETE',
     path: '/stores/{storeId}',
     route: '/stores/:storeId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
+    rateLimit: null,
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       500: { contentType: 'application/problem+json', headers: [] },
     },
@@ -81,6 +101,9 @@ export const operations = {
     path: '/items',
     route: '/items',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -92,11 +115,16 @@ export const operations = {
     method: 'POST',
     path: '/items',
     route: '/items',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
       415: { contentType: 'application/problem+json', headers: [] },
@@ -109,6 +137,9 @@ export const operations = {
     path: '/items/{itemId}',
     route: '/items/:itemId',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -121,11 +152,16 @@ export const operations = {
     method: 'PUT',
     path: '/items/{itemId}',
     route: '/items/:itemId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
@@ -137,11 +173,16 @@ export const operations = {
     method: 'PATCH',
     path: '/items/{itemId}',
     route: '/items/:itemId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
@@ -153,11 +194,16 @@ export const operations = {
     method: 'DELETE',
     path: '/items/{itemId}',
     route: '/items/:itemId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
+    rateLimit: null,
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       500: { contentType: 'application/problem+json', headers: [] },
     },
@@ -166,11 +212,16 @@ export const operations = {
     method: 'PUT',
     path: '/items/{itemId}/tags/{tagId}',
     route: '/items/:itemId/tags/:tagId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       422: { contentType: 'application/problem+json', headers: [] },
       500: { contentType: 'application/problem+json', headers: [] },
@@ -180,11 +231,16 @@ export const operations = {
     method: 'DELETE',
     path: '/items/{itemId}/tags/{tagId}',
     route: '/items/:itemId/tags/:tagId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       500: { contentType: 'application/problem+json', headers: [] },
     },
@@ -194,6 +250,9 @@ export const operations = {
     path: '/tags',
     route: '/tags',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -205,11 +264,16 @@ export const operations = {
     method: 'POST',
     path: '/tags',
     route: '/tags',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
       415: { contentType: 'application/problem+json', headers: [] },
@@ -222,6 +286,9 @@ export const operations = {
     path: '/tags/{tagId}',
     route: '/tags/:tagId',
     security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [] },
@@ -234,11 +301,16 @@ export const operations = {
     method: 'PATCH',
     path: '/tags/{tagId}',
     route: '/tags/:tagId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
+    rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
       413: { contentType: 'application/problem+json', headers: [] },
@@ -250,13 +322,145 @@ export const operations = {
     method: 'DELETE',
     path: '/tags/{tagId}',
     route: '/tags/:tagId',
-    security: [],
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
+    rateLimit: null,
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [] },
       400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
       404: { contentType: 'application/problem+json', headers: [] },
       409: { contentType: 'application/problem+json', headers: [] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  registerUser: {
+    method: 'POST',
+    path: '/users',
+    route: '/users',
+    security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: { max: 20, window: 60 },
+    requestBody: { required: true, contentType: 'application/json' },
+    responses: {
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      409: { contentType: 'application/problem+json', headers: [] },
+      413: { contentType: 'application/problem+json', headers: [] },
+      415: { contentType: 'application/problem+json', headers: [] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  getCurrentUser: {
+    method: 'GET',
+    path: '/users/me',
+    route: '/users/me',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: null,
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      200: { contentType: 'application/json', headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  getUser: {
+    method: 'GET',
+    path: '/users/{userId}',
+    route: '/users/:userId',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      200: { contentType: 'application/json', headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
+      404: { contentType: 'application/problem+json', headers: [] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  deleteUser: {
+    method: 'DELETE',
+    path: '/users/{userId}',
+    route: '/users/:userId',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      204: { contentType: null, headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      403: { contentType: 'application/problem+json', headers: [] },
+      404: { contentType: 'application/problem+json', headers: [] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  createToken: {
+    method: 'POST',
+    path: '/auth/tokens',
+    route: '/auth/tokens',
+    security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: { max: 20, window: 60 },
+    requestBody: { required: true, contentType: 'application/json' },
+    responses: {
+      200: { contentType: 'application/json', headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      413: { contentType: 'application/problem+json', headers: [] },
+      415: { contentType: 'application/problem+json', headers: [] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  refreshToken: {
+    method: 'POST',
+    path: '/auth/tokens/refresh',
+    route: '/auth/tokens/refresh',
+    security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: { max: 20, window: 60 },
+    requestBody: { required: true, contentType: 'application/json' },
+    responses: {
+      200: { contentType: 'application/json', headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      413: { contentType: 'application/problem+json', headers: [] },
+      415: { contentType: 'application/problem+json', headers: [] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  revokeToken: {
+    method: 'POST',
+    path: '/auth/tokens/revoke',
+    route: '/auth/tokens/revoke',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: null,
+    rateLimit: null,
+    requestBody: { required: true, contentType: 'application/json' },
+    responses: {
+      204: { contentType: null, headers: [] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
+      413: { contentType: 'application/problem+json', headers: [] },
+      415: { contentType: 'application/problem+json', headers: [] },
       500: { contentType: 'application/problem+json', headers: [] },
     },
   },
@@ -264,13 +468,17 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
-/** What a handler receives: parameters after validation, type coercion and defaults, and the parsed body. */
-export interface Requests {
+/**
+ * What a handler receives: parameters after validation, type coercion and defaults, the parsed body, and for
+ * secured operations the authenticated principal `P`.
+ */
+export interface Requests<P> {
   listStores: {
     query: WithDefaults<NonNullable<Spec['listStores']['parameters']['query']>, 'sort' | 'limit'>;
   };
   createStore: {
     body: Spec['createStore']['requestBody']['content']['application/json'];
+    principal: P;
   };
   getStore: {
     path: NonNullable<Spec['getStore']['parameters']['path']>;
@@ -279,15 +487,18 @@ export interface Requests {
   updateStore: {
     path: NonNullable<Spec['updateStore']['parameters']['path']>;
     body: Spec['updateStore']['requestBody']['content']['application/merge-patch+json'];
+    principal: P;
   };
   deleteStore: {
     path: NonNullable<Spec['deleteStore']['parameters']['path']>;
+    principal: P;
   };
   listItems: {
     query: WithDefaults<NonNullable<Spec['listItems']['parameters']['query']>, 'sort' | 'limit'>;
   };
   createItem: {
     body: Spec['createItem']['requestBody']['content']['application/json'];
+    principal: P;
   };
   getItem: {
     path: NonNullable<Spec['getItem']['parameters']['path']>;
@@ -295,25 +506,31 @@ export interface Requests {
   replaceItem: {
     path: NonNullable<Spec['replaceItem']['parameters']['path']>;
     body: Spec['replaceItem']['requestBody']['content']['application/json'];
+    principal: P;
   };
   updateItem: {
     path: NonNullable<Spec['updateItem']['parameters']['path']>;
     body: Spec['updateItem']['requestBody']['content']['application/merge-patch+json'];
+    principal: P;
   };
   deleteItem: {
     path: NonNullable<Spec['deleteItem']['parameters']['path']>;
+    principal: P;
   };
   tagItem: {
     path: NonNullable<Spec['tagItem']['parameters']['path']>;
+    principal: P;
   };
   untagItem: {
     path: NonNullable<Spec['untagItem']['parameters']['path']>;
+    principal: P;
   };
   listTags: {
     query: WithDefaults<NonNullable<Spec['listTags']['parameters']['query']>, 'limit'>;
   };
   createTag: {
     body: Spec['createTag']['requestBody']['content']['application/json'];
+    principal: P;
   };
   getTag: {
     path: NonNullable<Spec['getTag']['parameters']['path']>;
@@ -321,9 +538,35 @@ export interface Requests {
   updateTag: {
     path: NonNullable<Spec['updateTag']['parameters']['path']>;
     body: Spec['updateTag']['requestBody']['content']['application/merge-patch+json'];
+    principal: P;
   };
   deleteTag: {
     path: NonNullable<Spec['deleteTag']['parameters']['path']>;
+    principal: P;
+  };
+  registerUser: {
+    body: Spec['registerUser']['requestBody']['content']['application/json'];
+  };
+  getCurrentUser: {
+    principal: P;
+  };
+  getUser: {
+    path: NonNullable<Spec['getUser']['parameters']['path']>;
+    principal: P;
+  };
+  deleteUser: {
+    path: NonNullable<Spec['deleteUser']['parameters']['path']>;
+    principal: P;
+  };
+  createToken: {
+    body: Spec['createToken']['requestBody']['content']['application/json'];
+  };
+  refreshToken: {
+    body: Spec['refreshToken']['requestBody']['content']['application/json'];
+  };
+  revokeToken: {
+    body: Spec['revokeToken']['requestBody']['content']['application/json'];
+    principal: P;
   };
 }
 
@@ -336,6 +579,7 @@ export interface Replies {
   createStore:
     | { status: 201; headers: { 'Location': string }; body: Spec['createStore']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
@@ -348,6 +592,8 @@ export interface Replies {
   updateStore:
     | { status: 200; headers?: never; body: Spec['updateStore']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateStore']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['updateStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
@@ -356,6 +602,8 @@ export interface Replies {
   deleteStore:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteStore']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteStore']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['deleteStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
   listItems:
@@ -365,6 +613,8 @@ export interface Replies {
   createItem:
     | { status: 201; headers: { 'Location': string }; body: Spec['createItem']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['createItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
@@ -378,6 +628,8 @@ export interface Replies {
   replaceItem:
     | { status: 200; headers?: never; body: Spec['replaceItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['replaceItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['replaceItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['replaceItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
@@ -386,6 +638,8 @@ export interface Replies {
   updateItem:
     | { status: 200; headers?: never; body: Spec['updateItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['updateItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
@@ -394,17 +648,23 @@ export interface Replies {
   deleteItem:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['deleteItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
   tagItem:
     | { status: 200; headers?: never; body: Spec['tagItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['tagItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['tagItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['tagItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['tagItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['tagItem']['responses'][422]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] };
   untagItem:
     | { status: 200; headers?: never; body: Spec['untagItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['untagItem']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['untagItem']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['untagItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['untagItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
   listTags:
@@ -414,6 +674,8 @@ export interface Replies {
   createTag:
     | { status: 201; headers: { 'Location': string }; body: Spec['createTag']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createTag']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['createTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
@@ -427,6 +689,8 @@ export interface Replies {
   updateTag:
     | { status: 200; headers?: never; body: Spec['updateTag']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateTag']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['updateTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
@@ -435,12 +699,64 @@ export interface Replies {
   deleteTag:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteTag']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteTag']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['deleteTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] };
+  registerUser:
+    | { status: 201; headers: { 'Location': string }; body: Spec['registerUser']['responses'][201]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['registerUser']['responses'][400]['content']['application/problem+json'] }
+    | { status: 409; headers?: never; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['registerUser']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
+    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['registerUser']['responses'][429]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['registerUser']['responses'][500]['content']['application/problem+json'] };
+  getCurrentUser:
+    | { status: 200; headers?: never; body: Spec['getCurrentUser']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['getCurrentUser']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getCurrentUser']['responses'][401]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] };
+  getUser:
+    | { status: 200; headers?: never; body: Spec['getUser']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['getUser']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getUser']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['getUser']['responses'][403]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['getUser']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['getUser']['responses'][500]['content']['application/problem+json'] };
+  deleteUser:
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['deleteUser']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteUser']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['deleteUser']['responses'][403]['content']['application/problem+json'] }
+    | { status: 404; headers?: never; body: Spec['deleteUser']['responses'][404]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['deleteUser']['responses'][500]['content']['application/problem+json'] };
+  createToken:
+    | { status: 200; headers?: never; body: Spec['createToken']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['createToken']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['createToken']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['createToken']['responses'][415]['content']['application/problem+json'] }
+    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['createToken']['responses'][429]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['createToken']['responses'][500]['content']['application/problem+json'] };
+  refreshToken:
+    | { status: 200; headers?: never; body: Spec['refreshToken']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['refreshToken']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['refreshToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['refreshToken']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['refreshToken']['responses'][415]['content']['application/problem+json'] }
+    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['refreshToken']['responses'][429]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['refreshToken']['responses'][500]['content']['application/problem+json'] };
+  revokeToken:
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['revokeToken']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['revokeToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['revokeToken']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] };
 }
 
-export type Handler<K extends OperationId, Ctx> = (request: Requests[K], ctx: Ctx) => Promise<Replies[K]>;
+export type Handler<K extends OperationId, Ctx, P> = (request: Requests<P>[K], ctx: Ctx) => Promise<Replies[K]>;
 
 /** One handler per operation: an object of this type is the whole API. */
-export type Handlers<Ctx> = { [K in OperationId]: Handler<K, Ctx> };
+export type Handlers<Ctx, P> = { [K in OperationId]: Handler<K, Ctx, P> };

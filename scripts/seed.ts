@@ -3,11 +3,12 @@
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { loadDemoData } from '../src/demo/demo-data.js';
+import { demoUser, loadDemoData } from '../src/demo/demo-data.js';
 
 const config = loadConfig();
 const db = createDatabase(config.databaseUrl);
 await migrateToLatest(db);
-const loaded = await loadDemoData(db);
+const loaded = await loadDemoData(db, config.passwordHashCost);
 console.log(`loaded ${loaded.stores} stores and ${loaded.items} items into ${config.databaseUrl}`);
+console.log(`they belong to ${demoUser.email} (password: ${demoUser.password}); sign in as that user to change them`);
 await db.destroy();

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { authenticateBearer } from './auth/authenticate.js';
+import { authorize } from './auth/authorize.js';
+import { hashPassword } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
@@ -20,7 +24,15 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
   const app = Fastify({
-    logger: deps.logStream ? { level: config.logLevel, stream: deps.logStream } : { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // Nothing secret is logged by default (bodies and headers are not); this keeps it so if that changes.
+      redact: {
+        paths: ['req.headers.authorization', '*.password', '*.accessToken', '*.refreshToken'],
+        censor: '[redacted]',
+      },
+      ...(deps.logStream && { stream: deps.logStream }),
+    },
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
@@ -38,6 +50,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerErrorHandling(app);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
-  bindOperations(app, { spec, handlers, db: deps.db, cursors: new CursorCodec(config.cursorSecret) });
+  // Only operations with `x-rate-limit` in the spec are limited; the binding passes each one's limit on.
+  await app.register(rateLimit, {
+    global: false,
+    enableDraftSpec: true,
+    addHeadersOnExceeding: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false },
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many requests from this client; try again in ${context.after}.`), {
+        statusCode: 429,
+      }),
+  });
+  const { db } = deps;
+  bindOperations(app, {
+    spec,
+    handlers,
+    db,
+    cursors: new CursorCodec(config.cursorSecret),
+    securitySchemes: {
+      bearerAuth: async (request) => {
+        const outcome = await authenticateBearer(request, db, config.jwtSecret);
+        return outcome.ok ? outcome : { ok: false, reply: outcome.reply };
+      },
+    },
+    authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
+    auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
+  });
   return app;
 }

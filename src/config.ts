@@ -20,6 +20,14 @@ export interface Config {
   readonly cursorSecret: string;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Signs access tokens (HS256). Every instance of one deployment shares it. */
+  readonly jwtSecret: string;
+  /** Lifetime of access tokens, in seconds. */
+  readonly accessTokenTtl: number;
+  /** Lifetime of refresh tokens, in seconds. */
+  readonly refreshTokenTtl: number;
+  /** scrypt cost as log2 of N; each step doubles the time and memory a password hash takes. */
+  readonly passwordHashCost: number;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +39,7 @@ export class ConfigError extends Error {
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const validationModes: ResponseValidation[] = ['off', 'log', 'strict'];
 const developmentCursorSecret = 'stores-api-development-cursor-secret';
+const developmentJwtSecret = 'stores-api-development-jwt-secret-not-for-production';
 
 type Env = Record<string, string | undefined>;
 
@@ -68,9 +77,26 @@ export function loadConfig(env: Env = process.env): Config {
       'at least 32 characters',
     ),
     bodyLimit: read('BODY_LIMIT', 65536, (raw) => integerIn(raw, 1024, 10485760), 'bytes from 1024 to 10485760'),
+    jwtSecret: read(
+      'JWT_SECRET',
+      developmentJwtSecret,
+      (raw) => (raw.length >= 32 ? raw : undefined),
+      'at least 32 characters',
+    ),
+    accessTokenTtl: read('ACCESS_TOKEN_TTL', 900, (raw) => integerIn(raw, 60, 86400), 'seconds from 60 to 86400'),
+    refreshTokenTtl: read(
+      'REFRESH_TOKEN_TTL',
+      2592000,
+      (raw) => integerIn(raw, 3600, 31536000),
+      'seconds from 3600 to 31536000',
+    ),
+    passwordHashCost: read('PASSWORD_HASH_COST', 15, (raw) => integerIn(raw, 10, 20), 'an integer from 10 to 20'),
   };
   if (production && config.cursorSecret === developmentCursorSecret) {
     problems.push('CURSOR_SECRET must be set when NODE_ENV=production (32 characters or more)');
+  }
+  if (production && config.jwtSecret === developmentJwtSecret) {
+    problems.push('JWT_SECRET must be set when NODE_ENV=production (32 characters or more)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,9 +1,12 @@
 import type { Handlers } from '../generated/operations.js';
+import { createToken, refreshToken, revokeToken } from './auth/handlers.js';
 import type { HandlerContext } from './http/context.js';
+import type { Principal } from './http/principal.js';
 import { createItem, deleteItem, getItem, listItems, replaceItem, updateItem } from './items/handlers.js';
 import { tagItem, untagItem } from './items/tagging-handlers.js';
 import { createStore, deleteStore, getStore, listStores, updateStore } from './stores/handlers.js';
 import { createTag, deleteTag, getTag, listTags, updateTag } from './tags/handlers.js';
+import { deleteUser, getCurrentUser, getUser, registerUser } from './users/handlers.js';
 
 /**
  * The whole API: one handler per operationId in openapi.yaml. `satisfies` makes a missing operation, an extra
@@ -28,4 +31,11 @@ export const handlers = {
   getTag,
   updateTag,
   deleteTag,
-} satisfies Handlers<HandlerContext>;
+  registerUser,
+  getCurrentUser,
+  getUser,
+  deleteUser,
+  createToken,
+  refreshToken,
+  revokeToken,
+} satisfies Handlers<HandlerContext, Principal>;

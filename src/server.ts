@@ -16,7 +16,7 @@ try {
 
 const db = createDatabase(config.databaseUrl);
 if (config.migrateOnStart) await migrateToLatest(db);
-if (config.seedDemoData && (await isEmpty(db))) await loadDemoData(db);
+if (config.seedDemoData && (await isEmpty(db))) await loadDemoData(db, config.passwordHashCost);
 const app = await buildApp(config, { db });
 
 let closing = false;

@@ -26,6 +26,10 @@ describe('loadConfig', () => {
       RESPONSE_VALIDATION: 'strict',
       CURSOR_SECRET: 'a'.repeat(32),
       BODY_LIMIT: '2048',
+      JWT_SECRET: 'j'.repeat(32),
+      ACCESS_TOKEN_TTL: '300',
+      REFRESH_TOKEN_TTL: '7200',
+      PASSWORD_HASH_COST: '12',
     });
     expect(config).toEqual({
       port: 8080,
@@ -37,6 +41,10 @@ describe('loadConfig', () => {
       responseValidation: 'strict',
       cursorSecret: 'a'.repeat(32),
       bodyLimit: 2048,
+      jwtSecret: 'j'.repeat(32),
+      accessTokenTtl: 300,
+      refreshTokenTtl: 7200,
+      passwordHashCost: 12,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -51,6 +59,10 @@ describe('loadConfig', () => {
     ['RESPONSE_VALIDATION', 'always'],
     ['CURSOR_SECRET', 'short'],
     ['BODY_LIMIT', '10'],
+    ['JWT_SECRET', 'too short'],
+    ['ACCESS_TOKEN_TTL', '5'],
+    ['REFRESH_TOKEN_TTL', 'forever'],
+    ['PASSWORD_HASH_COST', '8'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));
@@ -65,9 +77,12 @@ describe('loadConfig', () => {
     }
   });
 
-  it('in production, refuses the development cursor secret and turns off demo data and response checks', () => {
+  it('in production, refuses the development secrets and turns off demo data and response checks', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CURSOR_SECRET must be set/);
-    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: 's'.repeat(32) })).toMatchObject({
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: 's'.repeat(32), JWT_SECRET: 'j'.repeat(32) }),
+    ).toMatchObject({
       seedDemoData: false,
       responseValidation: 'off',
     });

@@ -22,11 +22,25 @@ export interface ResponseFact {
   headers: HeaderFact[];
 }
 
+/** `x-ownership`: whose resource an operation touches, and where the request carries its id. */
+export interface OwnershipFact {
+  of: 'store' | 'item' | 'tag' | 'user';
+  from: { in: 'path' | 'body'; name: string };
+}
+
+/** `x-rate-limit`: at most `max` requests per client in `window` seconds. */
+export interface RateLimitFact {
+  max: number;
+  window: number;
+}
+
 export interface OperationFact {
   operationId: string;
   method: HttpMethod;
   path: string;
   security: Record<string, string[]>[];
+  ownership: OwnershipFact | null;
+  rateLimit: RateLimitFact | null;
   parameters: ParameterFact[];
   requestBody: { required: boolean; contentTypes: string[] } | null;
   responses: ResponseFact[];
@@ -67,12 +81,38 @@ function readOperation(doc: Json, path: string, method: HttpMethod, operation: J
     method,
     path,
     security,
+    ownership: readOwnership(operationId, operation['x-ownership']),
+    rateLimit: readRateLimit(operationId, operation['x-rate-limit']),
     parameters,
     requestBody: readRequestBody(doc, operation.requestBody),
     responses: Object.entries(asObject(operation.responses, `${operationId}.responses`)).map(([status, r]) =>
       readResponse(doc, operationId, status, resolve(doc, r)),
     ),
   };
+}
+
+function readOwnership(operationId: string, raw: unknown): OwnershipFact | null {
+  if (raw === undefined) return null;
+  const { of, from } = asObject(raw, `${operationId} x-ownership`);
+  const [location, name, ...rest] = String(from).split('.');
+  if (
+    !['store', 'item', 'tag', 'user'].includes(String(of)) ||
+    (location !== 'path' && location !== 'body') ||
+    !name ||
+    rest.length > 0
+  ) {
+    throw new Error(`${operationId}: x-ownership needs of: store|item|tag|user and from: path.<name> or body.<name>`);
+  }
+  return { of: of as OwnershipFact['of'], from: { in: location, name } };
+}
+
+function readRateLimit(operationId: string, raw: unknown): RateLimitFact | null {
+  if (raw === undefined) return null;
+  const { max, window } = asObject(raw, `${operationId} x-rate-limit`);
+  if (!Number.isInteger(max) || !Number.isInteger(window) || Number(max) < 1 || Number(window) < 1) {
+    throw new Error(`${operationId}: x-rate-limit needs positive integers max and window (seconds)`);
+  }
+  return { max: Number(max), window: Number(window) };
 }
 
 function readParameter(doc: Json, p: Json): ParameterFact {

@@ -13,6 +13,17 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     if (op.parameters.length > 0 || op.requestBody) needs.push(400);
     if (op.requestBody) needs.push(413, 415);
     if (op.parameters.some((p) => p.in === 'path')) needs.push(404);
+    if (isSecured(op)) needs.push(401);
+    if (op.ownership) needs.push(403);
+    if (op.rateLimit) needs.push(429);
+    if (op.ownership && !isSecured(op)) broken.push(`${op.operationId}: x-ownership needs a security requirement`);
+    const source = op.ownership?.from;
+    if (source?.in === 'path' && !op.parameters.some((p) => p.in === 'path' && p.name === source.name)) {
+      broken.push(`${op.operationId}: x-ownership names path parameter ${source.name}, which it does not have`);
+    }
+    if (source?.in === 'body' && !op.requestBody) {
+      broken.push(`${op.operationId}: x-ownership reads the body, which it does not have`);
+    }
     for (const status of needs) {
       if (!declared.has(status)) broken.push(`${op.operationId} must declare a ${status} response`);
     }
@@ -26,6 +37,11 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     }
   }
   return broken;
+}
+
+/** An operation is secured when every one of its security requirements names at least one scheme. */
+export function isSecured(op: OperationFact): boolean {
+  return op.security.length > 0 && op.security.every((requirement) => Object.keys(requirement).length > 0);
 }
 
 export function renderBindings(operations: OperationFact[]): string {
@@ -43,8 +59,11 @@ export function renderBindings(operations: OperationFact[]): string {
     '',
     'export type OperationId = keyof typeof operations;',
     '',
-    '/** What a handler receives: parameters after validation, type coercion and defaults, and the parsed body. */',
-    'export interface Requests {',
+    '/**',
+    ' * What a handler receives: parameters after validation, type coercion and defaults, the parsed body, and for',
+    ' * secured operations the authenticated principal `P`.',
+    ' */',
+    'export interface Requests<P> {',
     ...operations.map(renderRequest),
     '}',
     '',
@@ -53,10 +72,10 @@ export function renderBindings(operations: OperationFact[]): string {
     ...operations.map(renderReplies),
     '}',
     '',
-    'export type Handler<K extends OperationId, Ctx> = (request: Requests[K], ctx: Ctx) => Promise<Replies[K]>;',
+    'export type Handler<K extends OperationId, Ctx, P> = (request: Requests<P>[K], ctx: Ctx) => Promise<Replies[K]>;',
     '',
     '/** One handler per operation: an object of this type is the whole API. */',
-    'export type Handlers<Ctx> = { [K in OperationId]: Handler<K, Ctx> };',
+    'export type Handlers<Ctx, P> = { [K in OperationId]: Handler<K, Ctx, P> };',
     '',
   ].join('\n');
 }
@@ -77,6 +96,9 @@ function renderOperationTable(op: OperationFact): string {
     `    path: ${q(op.path)},`,
     `    route: ${q(op.path.replace(/\{([^}]+)\}/g, ':$1'))},`,
     `    security: ${JSON.stringify(op.security)},`,
+    `    secured: ${isSecured(op)},`,
+    `    ownership: ${op.ownership ? `{ of: ${q(op.ownership.of)}, from: { in: ${q(op.ownership.from.in)}, name: ${q(op.ownership.from.name)} } }` : 'null'},`,
+    `    rateLimit: ${op.rateLimit ? `{ max: ${op.rateLimit.max}, window: ${op.rateLimit.window} }` : 'null'},`,
     `    requestBody: ${body},`,
     '    responses: {',
     responses,
@@ -100,6 +122,7 @@ function renderRequest(op: OperationFact): string {
     const type = `Spec[${q(id)}]['requestBody']['content'][${q(op.requestBody.contentTypes[0] ?? '')}]`;
     fields.push(op.requestBody.required ? `    body: ${type};` : `    body: ${type} | undefined;`);
   }
+  if (isSecured(op)) fields.push('    principal: P;');
   if (fields.length === 0) return `  ${id}: Record<string, never>;`;
   return [`  ${id}: {`, ...fields, '  };'].join('\n');
 }

@@ -6,11 +6,15 @@ export interface Database {
   items: ItemTable;
   tags: TagTable;
   item_tags: ItemTagTable;
+  users: UserTable;
+  refresh_tokens: RefreshTokenTable;
+  revoked_access_tokens: RevokedAccessTokenTable;
 }
 
 export interface StoreTable {
   id: string;
   name: string;
+  owner_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,4 +41,31 @@ export interface ItemTagTable {
   item_id: string;
   tag_id: string;
   created_at: Generated<string>;
+}
+
+export interface UserTable {
+  id: string;
+  /** Lower case. */
+  email: string;
+  /** `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`: the parameters live beside the hash so they can be raised later. */
+  password_hash: string;
+  role: 'user' | 'admin';
+  created_at: string;
+}
+
+export interface RefreshTokenTable {
+  id: string;
+  family_id: string;
+  user_id: string;
+  /** SHA-256 of the token's secret part; the secret itself is never stored. */
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface RevokedAccessTokenTable {
+  token_id: string;
+  expires_at: string;
 }

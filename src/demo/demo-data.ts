@@ -1,10 +1,15 @@
 import { uuidv7 } from 'uuidv7';
+import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/database.js';
 import { toCents } from '../items/money.js';
 import { insertItem } from '../items/repository.js';
 import { linkTag } from '../items/tagging-repository.js';
 import { insertStore } from '../stores/repository.js';
 import { insertTag } from '../tags/repository.js';
+import { findUserByEmail, insertUser } from '../users/repository.js';
+
+/** The demo catalogue's owner, so that its stores can be changed from the docs. Development data only. */
+export const demoUser = { email: 'demo@example.com', password: 'demo-password' };
 
 // The seed text's store first ("My Store" with "my item" at 15.99), then a little more to browse in the docs.
 const catalogue = [
@@ -28,13 +33,23 @@ const catalogue = [
   },
 ];
 
-/** Loads the demo catalogue, store by store; a store whose name is already taken is left as it is. */
-export async function loadDemoData(db: Db): Promise<{ stores: number; items: number }> {
+/**
+ * Loads the demo catalogue, owned by the demo user, store by store; a store whose name is already taken is left
+ * as it is.
+ */
+export async function loadDemoData(db: Db, passwordHashCost: number): Promise<{ stores: number; items: number }> {
+  const owner = await demoOwner(db, passwordHashCost);
   let stores = 0;
   let items = 0;
   for (const entry of catalogue) {
     const now = new Date().toISOString();
-    const store = await insertStore(db, { id: uuidv7(), name: entry.store, created_at: now, updated_at: now });
+    const store = await insertStore(db, {
+      id: uuidv7(),
+      name: entry.store,
+      owner_id: owner,
+      created_at: now,
+      updated_at: now,
+    });
     if (store === 'duplicate') continue;
     stores++;
     const tagIds = new Map<string, string>();
@@ -61,6 +76,20 @@ export async function loadDemoData(db: Db): Promise<{ stores: number; items: num
     }
   }
   return { stores, items };
+}
+
+async function demoOwner(db: Db, passwordHashCost: number): Promise<string> {
+  const existing = await findUserByEmail(db, demoUser.email);
+  if (existing) return existing.id;
+  const row = await insertUser(db, {
+    id: uuidv7(),
+    email: demoUser.email,
+    password_hash: await hashPassword(demoUser.password, passwordHashCost),
+    role: 'user',
+    created_at: new Date().toISOString(),
+  });
+  if (row === 'duplicate') throw new Error('the demo user appeared while it was being created');
+  return row.id;
 }
 
 /** True when the database holds no store at all, as on a fresh clone. */

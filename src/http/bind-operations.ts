@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
-import { createContext, type HandlerContext } from './context.js';
+import { type AuthSettings, createContext, type HandlerContext } from './context.js';
 import type { CursorCodec } from './cursor.js';
 import type { LoadedSpec } from './openapi-spec.js';
-import { type Problem, problem, validationFailed } from './problem.js';
+import type { Principal } from './principal.js';
+import { forbidden, type Problem, problem, validationFailed } from './problem.js';
 import { compileRequestValidator, type RequestInput } from './request-validator.js';
 import { sendProblem } from './send-problem.js';
 
@@ -19,11 +20,23 @@ interface AnyReply {
 
 type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<AnyReply>;
 
+/** A security scheme of the spec: establishes who is calling, or answers (401) why it cannot. */
+export type SecurityScheme = (
+  request: FastifyRequest,
+) => Promise<{ ok: true; principal: Principal } | { ok: false; reply: AnyReply }>;
+
+/** Decides an operation's `x-ownership`: may this principal touch the resource of this kind with this id? */
+export type Authorize = (principal: Principal, of: string, id: string) => Promise<'allowed' | 'forbidden' | 'unknown'>;
+
 export interface BindingDeps {
   spec: LoadedSpec;
-  handlers: Handlers<HandlerContext>;
+  handlers: Handlers<HandlerContext, Principal>;
   db: Db;
   cursors: CursorCodec;
+  /** One implementation per scheme in `components.securitySchemes`, by name. */
+  securitySchemes: Record<string, SecurityScheme>;
+  authorize: Authorize;
+  auth: AuthSettings;
 }
 
 /**
@@ -39,14 +52,22 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
     const handler = deps.handlers[operationId] as AnyHandler;
+    const authenticate = securityFor(operation, deps.securitySchemes);
+    const rateLimit = operation.rateLimit && {
+      max: operation.rateLimit.max,
+      timeWindow: operation.rateLimit.window * 1000,
+    };
 
     app.route({
       method: operation.method,
       url: operation.route,
-      config: { operationId },
+      config: { operationId, ...(rateLimit && { rateLimit }) },
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
         if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+        const authentication = authenticate && (await authenticate(request));
+        if (authentication && !authentication.ok) return send(reply, operation, authentication.reply);
+        const principal = authentication?.principal;
         const mediaTypeProblem = checkMediaType(operation, request);
         if (mediaTypeProblem) return send(reply, operation, mediaTypeProblem);
         const input: RequestInput = {
@@ -58,17 +79,60 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         const issues = validate(input);
         if (issues.length > 0) return send(reply, operation, validationFailed(issues));
 
+        if (operation.ownership && principal) {
+          const { of, from } = operation.ownership;
+          const id = String(
+            (from.in === 'path' ? input.path : (input.requestBody as Record<string, unknown>))[from.name],
+          );
+          if ((await deps.authorize(principal, of, id)) === 'forbidden') {
+            return send(reply, operation, forbidden(`Only the owner of this ${of} or an admin may do this.`));
+          }
+        }
+
         const typedRequest = {
           path: input.path,
           query: input.query,
           headers: Object.fromEntries(headerNames.map((name) => [name, input.header[name.toLowerCase()]])),
           body: input.requestBody,
+          principal,
         };
-        const result = await handler(typedRequest, createContext(request, deps.db, deps.cursors));
+        const result = await handler(typedRequest, createContext(request, deps));
         return send(reply, operation, result);
       },
     });
   }
+}
+
+/**
+ * Evaluates an operation's `security` as OpenAPI defines it: the requirements are alternatives, the schemes
+ * within one requirement must all pass. Public operations (`security: []`) get no check at all.
+ */
+function securityFor(operation: Operation, schemes: Record<string, SecurityScheme>): SecurityScheme | undefined {
+  if (!operation.secured) return undefined;
+  const requirements = operation.security.map((requirement) =>
+    Object.keys(requirement).map((name) => {
+      const scheme = schemes[name];
+      if (!scheme) throw new Error(`${operation.path}: no implementation for security scheme ${name}`);
+      return scheme;
+    }),
+  );
+  return async (request) => {
+    let firstFailure: AnyReply | undefined;
+    for (const requirement of requirements) {
+      let principal: Principal | undefined;
+      for (const scheme of requirement) {
+        const outcome = await scheme(request);
+        if (!outcome.ok) {
+          firstFailure ??= outcome.reply;
+          principal = undefined;
+          break;
+        }
+        principal = outcome.principal;
+      }
+      if (principal) return { ok: true, principal };
+    }
+    return { ok: false, reply: firstFailure ?? problem(401, 'This operation needs an access token.') };
+  };
 }
 
 function checkMediaType(operation: Operation, request: FastifyRequest): AnyReply | undefined {

@@ -1,24 +1,36 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Handler as GeneratedHandler, OperationId } from '../../generated/operations.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { CursorCodec } from './cursor.js';
+import type { Principal } from './principal.js';
+
+/** What signing in and registering need. */
+export interface AuthSettings {
+  readonly config: Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost'>;
+  /** The hash of a random password, checked when an e-mail address is unknown so that both take as long. */
+  readonly decoyHash: string;
+}
 
 /** What every handler gets besides its typed request: the database and what it needs to answer over HTTP. */
 export interface HandlerContext {
   readonly db: Db;
   readonly cursors: CursorCodec;
+  readonly auth: AuthSettings;
   readonly log: FastifyBaseLogger;
   /** The absolute URL of a path on this API, with the given query (undefined values left out). */
   url(path: string, query?: Record<string, string | number | undefined>): string;
 }
 
-export type Handler<K extends OperationId> = GeneratedHandler<K, HandlerContext>;
+export type Handler<K extends OperationId> = GeneratedHandler<K, HandlerContext, Principal>;
 
-export function createContext(request: FastifyRequest, db: Db, cursors: CursorCodec): HandlerContext {
+export function createContext(
+  request: FastifyRequest,
+  deps: { db: Db; cursors: CursorCodec; auth: AuthSettings },
+): HandlerContext {
   const origin = `${request.protocol}://${request.host}`;
   return {
-    db,
-    cursors,
+    ...deps,
     log: request.log,
     url(path, query = {}) {
       const url = new URL(path, origin);

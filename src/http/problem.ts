@@ -5,6 +5,8 @@ export type ValidationIssue = components['schemas']['ValidationIssue'];
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
@@ -19,6 +21,9 @@ const titles: Record<number, string> = {
 };
 
 const types: Record<number, string> = {
+  401: '/problems/unauthorized',
+  403: '/problems/forbidden',
+  429: '/problems/rate-limited',
   404: '/problems/not-found',
   405: '/problems/method-not-allowed',
   409: '/problems/conflict',
@@ -42,6 +47,7 @@ export function problem<S extends number>(status: S, detail: string, type?: stri
 }
 
 export const notFound = (detail: string) => problem(404, detail);
+export const forbidden = (detail: string) => problem(403, detail);
 export const conflict = (detail: string) => problem(409, detail);
 export const unprocessable = (detail: string) => problem(422, detail);
 export const malformed = (detail: string) => problem(400, detail, '/problems/malformed-request');

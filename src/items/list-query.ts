@@ -2,7 +2,7 @@ import type { Requests } from '../../generated/operations.js';
 import { toCents } from './money.js';
 import type { ItemFilter } from './repository.js';
 
-export type ListItemsQuery = Requests['listItems']['query'];
+export type ListItemsQuery = Requests<never>['listItems']['query'];
 
 /** What a listItems cursor is bound to: the filters and sort (not the page size, which may change between pages). */
 export function listItemsScope(query: Omit<ListItemsQuery, 'limit' | 'cursor'>): unknown[] {

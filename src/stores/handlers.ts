@@ -31,9 +31,15 @@ export const listStores: Handler<'listStores'> = async ({ query }, ctx) => {
   return { status: 200, body: { ...body, ...(next && { next }) } };
 };
 
-export const createStore: Handler<'createStore'> = async ({ body }, ctx) => {
+export const createStore: Handler<'createStore'> = async ({ body, principal }, ctx) => {
   const now = new Date().toISOString();
-  const row = await stores.insertStore(ctx.db, { id: uuidv7(), name: body.name, created_at: now, updated_at: now });
+  const row = await stores.insertStore(ctx.db, {
+    id: uuidv7(),
+    name: body.name,
+    owner_id: principal.userId,
+    created_at: now,
+    updated_at: now,
+  });
   if (row === 'duplicate') return taken(body.name);
   return { status: 201, headers: { Location: ctx.url(`/stores/${row.id}`) }, body: toStore(row) };
 };

@@ -4,13 +4,28 @@ import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** `as` chooses who sends the request: the app's default user when absent, another user, or nobody (`null`). */
+export type RequestOptions = InjectOptions & { as?: TestUser | null };
+
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** A user signed up and signed in through the API when the app was built; requests run as them by default. */
+  user: TestUser;
   /** Sends a request through `app.inject`; an object payload is sent as application/json. */
-  request(options: InjectOptions): Promise<Response>;
+  request(options: RequestOptions): Promise<Response>;
+  /** Registers and signs in another user through the API. */
+  signUp(email?: string): Promise<TestUser>;
   close(): Promise<void>;
 }
 
@@ -26,22 +41,46 @@ export interface Response extends LightMyRequestResponse {
  * was logged, so every response a test receives is checked against the spec.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'info', RESPONSE_VALIDATION: 'strict', ...env });
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'info',
+    RESPONSE_VALIDATION: 'strict',
+    PASSWORD_HASH_COST: '10',
+    ...env,
+  });
   const db = createDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const logs: Record<string, unknown>[] = [];
   const app = await buildApp(config, { db, logStream: { write: (line) => logs.push(JSON.parse(line)) } });
   await app.ready();
+
+  async function send({ as, ...options }: RequestOptions, user: TestUser | null): Promise<Response> {
+    const sender = as === undefined ? user : as;
+    const headers = { ...(sender && { authorization: `Bearer ${sender.accessToken}` }), ...options.headers };
+    const response = await app.inject({ ...options, headers });
+    const type = String(response.headers['content-type'] ?? '');
+    const data = type.includes('json') && response.body !== '' ? JSON.parse(response.body) : undefined;
+    return Object.assign(response, { data });
+  }
+
+  let users = 0;
+  async function signUp(email = `user${++users}@example.com`): Promise<TestUser> {
+    const password = `password of ${email}`;
+    const registered = await send({ method: 'POST', url: '/users', payload: { email, password } }, null);
+    if (registered.statusCode !== 201) throw new Error(`sign-up failed: ${registered.body}`);
+    const signedIn = await send({ method: 'POST', url: '/auth/tokens', payload: { email, password } }, null);
+    if (signedIn.statusCode !== 200) throw new Error(`sign-in failed: ${signedIn.body}`);
+    return { id: registered.data.id, email, password, ...signedIn.data };
+  }
+
+  const user = await signUp('owner@example.com');
   return {
     app,
     db,
     logs,
-    async request(options) {
-      const response = await app.inject(options);
-      const type = String(response.headers['content-type'] ?? '');
-      const data = type.includes('json') && response.body !== '' ? JSON.parse(response.body) : undefined;
-      return Object.assign(response, { data });
-    },
+    user,
+    request: (options) => send(options, user),
+    signUp,
     async close() {
       await app.close();
       await db.destroy();
@@ -52,7 +91,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 }
 
 /** A PATCH with a JSON Merge Patch body. */
-export function mergePatch(url: string, body: unknown): InjectOptions {
+export function mergePatch(url: string, body: unknown): RequestOptions {
   return {
     method: 'PATCH',
     url,

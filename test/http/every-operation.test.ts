@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OperationId, operations } from '../../generated/operations.js';
 import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 // One valid request per operation. Typed by OperationId, so an operation added to openapi.yaml does not compile
 // until it has a row here, and every table-driven test below covers it.
@@ -11,6 +11,7 @@ interface Ids {
   storeId: string;
   itemId: string;
   tagId: string;
+  user: TestUser;
 }
 const validRequests: Record<OperationId, (ids: Ids) => { url: string; payload?: unknown }> = {
   listStores: () => ({ url: '/stores' }),
@@ -31,6 +32,13 @@ const validRequests: Record<OperationId, (ids: Ids) => { url: string; payload?: 
   getTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
   updateTag: ({ tagId }) => ({ url: `/tags/${tagId}`, payload: { name: 'renamed' } }),
   deleteTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
+  registerUser: () => ({ url: '/users', payload: { email: 'new@example.com', password: 'a long password' } }),
+  getCurrentUser: () => ({ url: '/users/me' }),
+  getUser: ({ user }) => ({ url: `/users/${user.id}` }),
+  deleteUser: ({ user }) => ({ url: `/users/${user.id}` }),
+  createToken: ({ user }) => ({ url: '/auth/tokens', payload: { email: user.email, password: user.password } }),
+  refreshToken: ({ user }) => ({ url: '/auth/tokens/refresh', payload: { refreshToken: user.refreshToken } }),
+  revokeToken: ({ user }) => ({ url: '/auth/tokens/revoke', payload: { refreshToken: user.refreshToken } }),
 };
 
 const ids = Object.keys(operations) as OperationId[];
@@ -54,7 +62,7 @@ beforeEach(async () => {
   const store = await givenStore(t);
   const item = await givenItem(t, store.id);
   const tag = await givenTag(t, store.id);
-  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id };
+  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id, user: t.user };
 });
 afterEach(async () => {
   await t.close();
@@ -81,8 +89,8 @@ describe('every operation', () => {
     '%s answers 500 with nothing internal when the database fails, and logs it with the request id',
     async (id) => {
       const request = build(id, fixture);
-      for (const table of ['item_tags', 'items', 'tags', 'stores'])
-        await sql`drop table ${sql.table(table)}`.execute(t.db);
+      const tables = ['item_tags', 'items', 'tags', 'stores', 'refresh_tokens', 'revoked_access_tokens', 'users'];
+      for (const table of tables) await sql`drop table ${sql.table(table)}`.execute(t.db);
       const response = await t.request(request);
       expect(response.statusCode).toBe(500);
       expect(response.data).toMatchObject({ status: 500, type: '/problems/internal' });
@@ -123,7 +131,9 @@ describe('paths and methods', () => {
   const paths = [...new Set(ids.map((id) => operations[id].route))];
 
   it.each(paths)('%s answers 405 with Allow to each method it does not take, and OPTIONS with Allow', async (route) => {
-    const url = route.replace(/:storeId|:itemId|:tagId/g, (p) => fixture[p.slice(1) as keyof Ids]);
+    const url = route.replace(/:(storeId|itemId|tagId|userId)/g, (_p, name: string) =>
+      name === 'userId' ? fixture.user.id : fixture[name as 'storeId' | 'itemId' | 'tagId'],
+    );
     const declared = ids.filter((id) => operations[id].route === route).map((id) => operations[id].method);
     const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
       (m) => declared.includes(m as never) || (m === 'HEAD' && declared.includes('GET')) || m === 'OPTIONS',
@@ -141,7 +151,7 @@ describe('paths and methods', () => {
   });
 
   it('answers 404 problem to unknown paths, a trailing slash and other letter case', async () => {
-    for (const url of ['/nope', '/stores/', '/STORES', `/items/${fixture.itemId}/tags`]) {
+    for (const url of ['/nope', '/stores/', '/STORES', `/items/${fixture.itemId}/tags`, '/users/']) {
       const response = await t.request({ method: 'GET', url });
       expect(response.statusCode, url).toBe(404);
       expect(response.data).toMatchObject({ status: 404, type: '/problems/not-found' });

@@ -6,6 +6,7 @@ import { compileResponseContract, type SentResponse } from '../../src/http/respo
 const store = {
   id: '01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f',
   name: 'My Store',
+  ownerId: null,
   createdAt: '2026-11-24T10:00:00.000Z',
   updatedAt: '2026-11-24T10:00:00.000Z',
 };

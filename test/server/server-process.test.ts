@@ -23,6 +23,7 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       DATABASE_URL: join(folder, 'nested', 'stores.db'),
       RESPONSE_VALIDATION: 'strict',
+      PASSWORD_HASH_COST: '10',
       LOG_LEVEL: 'info',
     },
   });
@@ -62,10 +63,17 @@ describe('the server process', () => {
     expect(((await spec.json()) as { info: { title: string } }).info.title).toBe('Stores API');
   });
 
-  it('answers problem+json over a real socket, and builds Location from the Host it was called by', async () => {
-    const created = await fetch(`${base}/stores`, {
+  it('lets the demo user sign in and create a store, with Location built from the Host it was called by', async () => {
+    const signIn = await fetch(`${base}/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
+    });
+    expect(signIn.status).toBe(200);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    const created = await fetch(`${base}/stores`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify({ name: 'Socket Store' }),
     });
     expect(created.status).toBe(201);

@@ -1,0 +1,38 @@
+import type { Handler } from '../http/context.js';
+import { findUserByEmail } from '../users/repository.js';
+import { issueAccessToken } from './access-tokens.js';
+import { unauthorized } from './authenticate.js';
+import { verifyPassword } from './passwords.js';
+import { issueRefreshToken, revoke, spend } from './refresh-tokens.js';
+import { revokeAccessToken } from './repository.js';
+
+export const createToken: Handler<'createToken'> = async ({ body }, ctx) => {
+  const user = await findUserByEmail(ctx.db, body.email);
+  // An unknown address costs one hash too, so that timing does not tell which addresses have accounts.
+  const valid = await verifyPassword(body.password, user?.password_hash ?? ctx.auth.decoyHash);
+  if (!user || !valid) return unauthorized('The e-mail address or the password is wrong.');
+  return { status: 200, body: await tokenPair(ctx, user.id) };
+};
+
+export const refreshToken: Handler<'refreshToken'> = async ({ body }, ctx) => {
+  const rotation = await spend(ctx.db, body.refreshToken);
+  if (!rotation.ok) return unauthorized(rotation.reason, 'invalid_token');
+  return { status: 200, body: await tokenPair(ctx, rotation.userId, rotation.familyId) };
+};
+
+export const revokeToken: Handler<'revokeToken'> = async ({ body, principal }, ctx) => {
+  await revoke(ctx.db, body.refreshToken, principal.userId);
+  const expiresAt = new Date(principal.tokenExpiresAt * 1000).toISOString();
+  await revokeAccessToken(ctx.db, principal.tokenId, expiresAt, new Date().toISOString());
+  return { status: 204 };
+};
+
+async function tokenPair(ctx: Parameters<Handler<'createToken'>>[1], userId: string, familyId?: string) {
+  const { jwtSecret, accessTokenTtl, refreshTokenTtl } = ctx.auth.config;
+  return {
+    accessToken: await issueAccessToken(jwtSecret, userId, accessTokenTtl),
+    refreshToken: await issueRefreshToken(ctx.db, userId, refreshTokenTtl, familyId),
+    tokenType: 'Bearer' as const,
+    expiresIn: accessTokenTtl,
+  };
+}
