@@ -76,6 +76,9 @@ export interface paths {
          * @description The single way to list items, across all stores or filtered. Filters combine with AND: `storeId`,
          *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a substring of the name,
          *     ignoring the case of A to Z). `sort` orders the page; ties are broken by id, so paging is stable.
+         *     Every page reads one index range, so it costs the same however many items there are, with two
+         *     exceptions: `q` scans names in order until the page is full, and `tagId` reads all of that tag's links
+         *     and sorts them (a tag is on at most as many items as its store has).
          */
         get: operations["listItems"];
         put?: never;
@@ -155,7 +158,8 @@ export interface paths {
         /**
          * Put a tag on an item
          * @description Links the tag to the item. Idempotent: linking a tag the item already carries changes nothing and
-         *     answers the same. The tag must belong to the item's store; a tag of another store is answered with 422.
+         *     answers the same. The tag must belong to the item's store; a tag of another store is answered with 422,
+         *     as is a 101st tag (an item carries at most 100).
          *
          *     Only the owner of the item's store or an admin may do this; anyone else gets 403 and nothing changes.
          */
@@ -511,7 +515,7 @@ export interface components {
             name: components["schemas"]["Name"];
             description: components["schemas"]["Description"];
             price: components["schemas"]["Price"];
-            /** @description The tags on this item, sorted by name. */
+            /** @description The tags on this item, sorted by name. An item carries at most 100 tags. */
             tags: components["schemas"]["ItemTag"][];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];

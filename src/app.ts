@@ -12,7 +12,9 @@ import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
 import { loadSpec } from './http/openapi-spec.js';
+import { malformed, problem } from './http/problem.js';
 import { registerResponseValidation } from './http/response-validation.js';
+import { sendProblem } from './http/send-problem.js';
 
 export interface AppDeps {
   db: Db;
@@ -35,7 +37,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
-    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+    // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 64 },
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_ROUTE_PARAM_TOO_LONG' || error.statusCode === 414;
+      sendProblem(
+        reply,
+        tooLong ? problem(414, 'A path segment is too long.') : malformed(`The URL is not valid: ${error.message}`),
+      );
+    },
   });
 
   // JSON and JSON Merge Patch bodies are parsed by Fastify's own JSON parser (which guards against prototype
@@ -74,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
     auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
+    publicUrl: config.publicUrl,
   });
   return app;
 }

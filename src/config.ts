@@ -20,6 +20,8 @@ export interface Config {
   readonly cursorSecret: string;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** The origin clients reach the API at (`https://api.example.com`); absolute URLs use it. Unset: the Host header. */
+  readonly publicUrl: string | undefined;
   /** Signs access tokens (HS256). Every instance of one deployment shares it. */
   readonly jwtSecret: string;
   /** Lifetime of access tokens, in seconds. */
@@ -77,6 +79,12 @@ export function loadConfig(env: Env = process.env): Config {
       'at least 32 characters',
     ),
     bodyLimit: read('BODY_LIMIT', 65536, (raw) => integerIn(raw, 1024, 10485760), 'bytes from 1024 to 10485760'),
+    publicUrl: read<string | undefined>(
+      'PUBLIC_URL',
+      undefined,
+      origin,
+      'an http(s) origin such as https://api.example.com',
+    ),
     jwtSecret: read(
       'JWT_SECRET',
       developmentJwtSecret,
@@ -110,6 +118,16 @@ function integerIn(raw: string, min: number, max: number): number | undefined {
 
 function oneOf<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
   return allowed.find((a) => a === raw);
+}
+
+function origin(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    return bare && (url.protocol === 'http:' || url.protocol === 'https:') ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function boolean(raw: string): boolean | undefined {

@@ -4,7 +4,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { isEmpty, loadDemoData } from './demo/demo-data.js';
+import { loadDemoData } from './demo/demo-data.js';
+import { hasNoStores } from './stores/repository.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -14,9 +15,15 @@ try {
   process.exit(1);
 }
 
-const db = createDatabase(config.databaseUrl);
+let db: ReturnType<typeof createDatabase>;
+try {
+  db = createDatabase(config.databaseUrl);
+} catch (error) {
+  console.error(`DATABASE_URL: cannot open ${config.databaseUrl} as a SQLite database: ${(error as Error).message}`);
+  process.exit(1);
+}
 if (config.migrateOnStart) await migrateToLatest(db);
-if (config.seedDemoData && (await isEmpty(db))) await loadDemoData(db, config.passwordHashCost);
+if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
 const app = await buildApp(config, { db });
 
 let closing = false;

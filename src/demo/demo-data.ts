@@ -91,8 +91,3 @@ async function demoOwner(db: Db, passwordHashCost: number): Promise<string> {
   if (row === 'duplicate') throw new Error('the demo user appeared while it was being created');
   return row.id;
 }
-
-/** True when the database holds no store at all, as on a fresh clone. */
-export async function isEmpty(db: Db): Promise<boolean> {
-  return (await db.selectFrom('stores').select('id').limit(1).executeTakeFirst()) === undefined;
-}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
-import { type AuthSettings, createContext, type HandlerContext } from './context.js';
+import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
@@ -37,6 +37,7 @@ export interface BindingDeps {
   securitySchemes: Record<string, SecurityScheme>;
   authorize: Authorize;
   auth: AuthSettings;
+  publicUrl: string | undefined;
 }
 
 /**
@@ -62,12 +63,20 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       method: operation.method,
       url: operation.route,
       config: { operationId, ...(rateLimit && { rateLimit }) },
+      // A body sent to an operation that takes none is refused before it is read (so never a 413 or 415 there).
+      ...(!operation.requestBody && {
+        onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+          if (hasBody(request)) return send(reply, operation, problem(400, 'This operation takes no request body.'));
+        },
+      }),
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
         if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
         const authentication = authenticate && (await authenticate(request));
         if (authentication && !authentication.ok) return send(reply, operation, authentication.reply);
         const principal = authentication?.principal;
+        const origin = originOf(request, deps.publicUrl);
+        if (origin === undefined) return send(reply, operation, problem(400, 'The Host header is not a valid host.'));
         const mediaTypeProblem = checkMediaType(operation, request);
         if (mediaTypeProblem) return send(reply, operation, mediaTypeProblem);
         const input: RequestInput = {
@@ -96,7 +105,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           body: input.requestBody,
           principal,
         };
-        const result = await handler(typedRequest, createContext(request, deps));
+        const result = await handler(typedRequest, createContext(request, origin, deps));
         return send(reply, operation, result);
       },
     });
@@ -133,6 +142,11 @@ function securityFor(operation: Operation, schemes: Record<string, SecuritySchem
     }
     return { ok: false, reply: firstFailure ?? problem(401, 'This operation needs an access token.') };
   };
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
 function checkMediaType(operation: Operation, request: FastifyRequest): AnyReply | undefined {

@@ -24,11 +24,26 @@ export interface HandlerContext {
 
 export type Handler<K extends OperationId> = GeneratedHandler<K, HandlerContext, Principal>;
 
+/**
+ * The origin absolute URLs are built on: the configured public URL, or else the scheme and Host of the request,
+ * when the Host is a plain host and port. Anything else (`a b`, `x:99999`, `u@x`, `x/y`) is undefined.
+ */
+export function originOf(request: FastifyRequest, publicUrl: string | undefined): string | undefined {
+  if (publicUrl !== undefined) return publicUrl;
+  try {
+    const url = new URL(`${request.protocol}://${request.host}`);
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    return bare ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createContext(
   request: FastifyRequest,
+  origin: string,
   deps: { db: Db; cursors: CursorCodec; auth: AuthSettings },
 ): HandlerContext {
-  const origin = `${request.protocol}://${request.host}`;
   return {
     ...deps,
     log: request.log,

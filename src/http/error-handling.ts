@@ -33,10 +33,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       method: allMethods.filter((m) => !allowed.includes(m)),
       url: path,
       handler: (request, reply) =>
-        sendProblem(
-          reply.header('allow', allow),
-          problem(405, `${request.method} is not allowed here. Allowed: ${allow}.`, '/problems/method-not-allowed'),
-        ),
+        Object.values(request.params as Record<string, string>).includes('')
+          ? reply.callNotFound()
+          : sendProblem(
+              reply.header('allow', allow),
+              problem(405, `${request.method} is not allowed here. Allowed: ${allow}.`, '/problems/method-not-allowed'),
+            ),
     });
     app.options(path, (_request, reply) => reply.header('allow', allow).code(204).send());
   }

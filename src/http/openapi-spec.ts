@@ -5,8 +5,9 @@ import { createAjv } from './ajv.js';
 
 /**
  * openapi-backend checks documents against the OpenAPI 3.0 meta-schema, which rejects valid 3.1 constructs such as
- * `type: [string, 'null']`. The spec is checked as 3.1 by its own linter and by the generator, so that one check
- * is skipped here; `strict: true` keeps every other failure loud.
+ * `type: [string, 'null']`. That one check is skipped here; the spec is read as 3.1 by the generator
+ * (openapi-typescript parses and checks it, and the binding rules are enforced there), every schema is compiled
+ * by Ajv 2020-12 at start-up, and `strict: true` keeps every other failure loud.
  */
 class OpenAPI31Backend extends OpenAPIBackend {
   override validateDefinition() {

@@ -52,8 +52,10 @@ export const conflict = (detail: string) => problem(409, detail);
 export const unprocessable = (detail: string) => problem(422, detail);
 export const malformed = (detail: string) => problem(400, detail, '/problems/malformed-request');
 
-export function validationFailed(errors: ValidationIssue[]): { status: 400; body: Problem } {
+/** A 400 listing what failed; past `limit` issues, the detail says how many more there were. */
+export function validationFailed(errors: ValidationIssue[], limit = 100): { status: 400; body: Problem } {
   const count = errors.length === 1 ? '1 invalid value' : `${errors.length} invalid values`;
-  const result = problem(400, `The request has ${count}.`, '/problems/validation-failed');
-  return { status: 400, body: { ...result.body, errors } };
+  const listed = errors.length > limit ? ` The first ${limit} are listed.` : '';
+  const result = problem(400, `The request has ${count}.${listed}`, '/problems/validation-failed');
+  return { status: 400, body: { ...result.body, errors: errors.slice(0, limit) } };
 }

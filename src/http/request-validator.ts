@@ -43,6 +43,10 @@ export function compileRequestValidator(backend: OpenAPIBackend, operationId: st
   };
 }
 
+/** The most issues one problem lists, and the longest pointer, as the Problem schema allows. */
+export const maxIssues = 100;
+const maxPointer = 1024;
+
 const locations: Record<string, ValidationIssue['location']> = {
   path: 'path',
   query: 'query',
@@ -69,7 +73,11 @@ export function toIssue(error: ErrorObject): ValidationIssue {
     pointer += `/${escapePointer(String(error.params.additionalProperty))}`;
     detail = location === 'body' ? 'is not a member this schema allows' : 'is not a parameter of this operation';
   }
-  return { location, pointer, detail };
+  return {
+    location,
+    pointer: pointer.length > maxPointer ? `${pointer.slice(0, maxPointer - 3)}...` : pointer,
+    detail,
+  };
 }
 
 function describe(error: ErrorObject): string {

@@ -1,12 +1,15 @@
 import type { Handler } from '../http/context.js';
 import { notFound, unprocessable } from '../http/problem.js';
 import { toItem } from './representation.js';
-import { linkTag, type TaggingOutcome, unlinkTag } from './tagging-repository.js';
+import { linkTag, maxTagsPerItem, type TaggingOutcome, unlinkTag } from './tagging-repository.js';
 
 export const tagItem: Handler<'tagItem'> = async ({ path }, ctx) => {
   const outcome = await linkTag(ctx.db, path.itemId, path.tagId, new Date().toISOString());
   if (!outcome.ok && outcome.reason === 'other-store') {
     return unprocessable(`The tag ${path.tagId} belongs to another store than the item ${path.itemId}.`);
+  }
+  if (!outcome.ok && outcome.reason === 'too-many-tags') {
+    return unprocessable(`The item carries ${maxTagsPerItem} tags already, the most it may.`);
   }
   return answer(outcome, path, ctx);
 };

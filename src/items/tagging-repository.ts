@@ -3,7 +3,10 @@ import { findItem, type ItemRow } from './repository.js';
 
 export type TaggingOutcome =
   | { ok: true; item: ItemRow }
-  | { ok: false; reason: 'item-missing' | 'tag-missing' | 'other-store' };
+  | { ok: false; reason: 'item-missing' | 'tag-missing' | 'other-store' | 'too-many-tags' };
+
+/** The most tags one item carries (the spec's `maxItems` for `Item.tags`). */
+export const maxTagsPerItem = 100;
 
 /** Links a tag to an item of the same store. Linking twice changes nothing; a new link touches `updated_at`. */
 export function linkTag(db: Db, itemId: string, tagId: string, now: string): Promise<TaggingOutcome> {
@@ -11,6 +14,9 @@ export function linkTag(db: Db, itemId: string, tagId: string, now: string): Pro
     const found = await findPair(trx, itemId, tagId);
     if (!found.ok) return found;
     if (found.tagStoreId !== found.item.store_id) return { ok: false, reason: 'other-store' };
+    const links = await trx.selectFrom('item_tags').select(['tag_id']).where('item_id', '=', itemId).execute();
+    if (links.length >= maxTagsPerItem && !links.some((l) => l.tag_id === tagId))
+      return { ok: false, reason: 'too-many-tags' };
     const inserted = await trx
       .insertInto('item_tags')
       .values({ item_id: itemId, tag_id: tagId })

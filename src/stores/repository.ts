@@ -14,6 +14,11 @@ export function sortValue(row: StoreRow, field: StoreSortField): string {
   return field === 'name' ? row.name : row.created_at;
 }
 
+/** True when the database holds no store at all, as on a fresh clone. */
+export async function hasNoStores(db: Db): Promise<boolean> {
+  return (await db.selectFrom('stores').select('id').limit(1).executeTakeFirst()) === undefined;
+}
+
 export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
   return db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
 }

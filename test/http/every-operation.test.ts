@@ -127,6 +127,22 @@ describe('every operation with a body', () => {
   });
 });
 
+describe('every operation without a body', () => {
+  const withoutBody = ids.filter((id) => operations[id].requestBody === null);
+
+  it.each(withoutBody)('%s answers 400 to a body, before reading it (never 413 or 415)', async (id) => {
+    const bodies: [string, string][] = [
+      ['application/json', '{"name":"x"}'],
+      ['text/plain', 'x'.repeat(70_000)],
+    ];
+    for (const [type, payload] of bodies) {
+      const response = await t.request(build(id, fixture, { headers: { 'content-type': type }, payload }));
+      expect(response.statusCode, type).toBe(400);
+      expect(response.data.detail).toBe('This operation takes no request body.');
+    }
+  });
+});
+
 describe('paths and methods', () => {
   const paths = [...new Set(ids.map((id) => operations[id].route))];
 

@@ -177,23 +177,42 @@ describe('createItem', () => {
 });
 
 describe('money', () => {
-  it('stores the float product a client computed, such as 19.99 * 5, as the exact price it stands for', async () => {
+  it('takes a price only as the two-decimal number it is, and answers float noise with 400 naming /price', async () => {
     const store = await givenStore(t);
     for (const n of [1, 2, 3, 5, 7, 10, 13, 100, 12345]) {
-      const sent = 19.99 * n;
       const exact = (1999 * n) / 100;
       const created = await t.request({
         method: 'POST',
         url: '/items',
-        payload: { storeId: store.id, name: `${n} of them`, price: sent },
+        payload: { storeId: store.id, name: `${n} of them`, price: exact },
       });
-      expect(created.statusCode, String(sent)).toBe(201);
-      expect(created.data.price, String(sent)).toBe(exact);
-      expect(created.body, String(sent)).toContain(`"price":${exact},`);
+      expect(created.statusCode, String(exact)).toBe(201);
+      expect(created.body, String(exact)).toContain(`"price":${exact},`);
     }
+    // 19.99 * 5 is 99.94999999999999 in floating point: not a two-decimal price, so it is refused, not guessed at.
     expect(19.99 * 5).not.toBe(99.95);
+    const noisy = await t.request({
+      method: 'POST',
+      url: '/items',
+      payload: { storeId: store.id, name: 'noisy', price: 19.99 * 5 },
+    });
+    expect(noisy.statusCode).toBe(400);
+    expect(noisy.data.errors).toEqual([{ location: 'body', pointer: '/price', detail: 'must be a multiple of 0.01' }]);
     const exactly = await list('/items?minPrice=99.95&maxPrice=99.95');
     expect(namesOf(exactly.items)).toEqual(['5 of them']);
+  });
+
+  it('takes large prices up to the maximum exactly, where float division would misjudge them', async () => {
+    const store = await givenStore(t);
+    for (const price of [111848.18, 1234567.89, 99999999.99]) {
+      const created = await t.request({
+        method: 'POST',
+        url: '/items',
+        payload: { storeId: store.id, name: `at ${price}`, price },
+      });
+      expect(created.statusCode, String(price)).toBe(201);
+      expect(created.data.price).toBe(price);
+    }
   });
 
   it('sorts and filters 0.1, 0.2 and 0.3 by their exact value', async () => {

@@ -193,3 +193,21 @@ describe('untagItem', () => {
     expect(await links()).toEqual([{ item_id: item.id, tag_id: tag.id }]);
   });
 });
+
+describe('the tag limit', () => {
+  it('puts at most 100 tags on an item: the 101st is 422, and relinking one it has still works', async () => {
+    const store = await givenStore(t);
+    const item = await givenItem(t, store.id);
+    const tags = [];
+    for (let i = 0; i < 101; i++) tags.push(await givenTag(t, store.id, `tag ${String(i).padStart(3, '0')}`));
+    for (const tag of tags.slice(0, 100)) {
+      expect((await t.request({ method: 'PUT', url: `/items/${item.id}/tags/${tag.id}` })).statusCode).toBe(200);
+    }
+    const extra = await t.request({ method: 'PUT', url: `/items/${item.id}/tags/${tags[100]?.id}` });
+    expect(extra.statusCode).toBe(422);
+    expect(extra.data.detail).toContain('100 tags already');
+    const again = await t.request({ method: 'PUT', url: `/items/${item.id}/tags/${tags[0]?.id}` });
+    expect(again.statusCode).toBe(200);
+    expect(again.data.tags).toHaveLength(100);
+  });
+});

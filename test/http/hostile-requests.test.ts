@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+// Requests that are malformed below the level of the spec: the Host, the URL itself, the sheer number of
+// mistakes. Each must get a problem+json 4xx, and nothing may be written.
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const storeCount = async () => (await t.db.selectFrom('stores').select('id').execute()).length;
+
+describe('the Host header', () => {
+  it.each(['a b', 'localhost:99999', 'user@evil.example', 'evil.example/path'])(
+    'answers 400 to Host %j before anything is written',
+    async (host) => {
+      const response = await t.request({ method: 'POST', url: '/stores', headers: { host }, payload: { name: 'Q' } });
+      expect(response.statusCode).toBe(400);
+      expect(response.data.detail).toBe('The Host header is not a valid host.');
+      expect(await storeCount()).toBe(0);
+    },
+  );
+
+  it('builds Location from PUBLIC_URL when it is set, whatever the Host says', async () => {
+    const configured = await createTestApp({ PUBLIC_URL: 'https://api.example.test' });
+    try {
+      const response = await configured.request({
+        method: 'POST',
+        url: '/stores',
+        headers: { host: 'evil.example' },
+        payload: { name: 'Q' },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.headers.location).toBe(`https://api.example.test/stores/${response.data.id}`);
+    } finally {
+      await configured.close();
+    }
+  });
+});
+
+describe('the URL', () => {
+  it('answers 400 problem+json to a URL that is not valid percent-encoding', async () => {
+    const response = await t.request({ method: 'GET', url: '/stores/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.data.status).toBe(400);
+  });
+
+  it('answers 414 problem+json to a path segment longer than any id', async () => {
+    const response = await t.request({ method: 'GET', url: `/items/${'a'.repeat(101)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.data).toMatchObject({ status: 414 });
+  });
+
+  it('answers 404 to POST on a trailing slash, as to GET', async () => {
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await t.request({ method, url: '/stores/' });
+      expect(response.statusCode, method).toBe(404);
+    }
+  });
+});
+
+describe('many mistakes at once', () => {
+  it('lists the first 100 of 150 unknown members, and says how many there were', async () => {
+    const payload = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`m${i}`, i]));
+    const response = await t.request({ method: 'POST', url: '/stores', payload: { name: 'Q', ...payload } });
+    expect(response.statusCode).toBe(400);
+    expect(response.data.errors).toHaveLength(100);
+    expect(response.data.detail).toBe('The request has 150 invalid values. The first 100 are listed.');
+    expect(await storeCount()).toBe(0);
+  });
+
+  it('shortens a pointer to a 1500-character member name', async () => {
+    const response = await t.request({ method: 'POST', url: '/stores', payload: { name: 'Q', ['k'.repeat(1500)]: 1 } });
+    expect(response.statusCode).toBe(400);
+    expect(response.data.errors[0].pointer.length).toBeLessThanOrEqual(1024);
+  });
+});
