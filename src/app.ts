@@ -11,6 +11,7 @@ import { bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { loadSpec } from './http/openapi-spec.js';
 import { malformed, problem } from './http/problem.js';
 import { registerResponseValidation } from './http/response-validation.js';
@@ -33,6 +34,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         paths: ['req.headers.authorization', '*.password', '*.accessToken', '*.refreshToken'],
         censor: '[redacted]',
       },
+      serializers: { req: serializeRequest },
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,

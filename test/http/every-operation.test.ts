@@ -1,59 +1,11 @@
-import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type OperationId, operations } from '../../generated/operations.js';
+import { operations } from '../../generated/operations.js';
 import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { build, type Ids, ids } from '../helpers/valid-requests.js';
 
-// One valid request per operation. Typed by OperationId, so an operation added to openapi.yaml does not compile
-// until it has a row here, and every table-driven test below covers it.
-interface Ids {
-  storeId: string;
-  itemId: string;
-  tagId: string;
-  user: TestUser;
-}
-const validRequests: Record<OperationId, (ids: Ids) => { url: string; payload?: unknown }> = {
-  listStores: () => ({ url: '/stores' }),
-  createStore: () => ({ url: '/stores', payload: { name: 'Another Store' } }),
-  getStore: ({ storeId }) => ({ url: `/stores/${storeId}` }),
-  updateStore: ({ storeId }) => ({ url: `/stores/${storeId}`, payload: { name: 'Renamed' } }),
-  deleteStore: ({ storeId }) => ({ url: `/stores/${storeId}` }),
-  listItems: () => ({ url: '/items' }),
-  createItem: ({ storeId }) => ({ url: '/items', payload: { storeId, name: 'another item', price: 1 } }),
-  getItem: ({ itemId }) => ({ url: `/items/${itemId}` }),
-  replaceItem: ({ itemId }) => ({ url: `/items/${itemId}`, payload: { name: 'replaced', price: 2 } }),
-  updateItem: ({ itemId }) => ({ url: `/items/${itemId}`, payload: { price: 3 } }),
-  deleteItem: ({ itemId }) => ({ url: `/items/${itemId}` }),
-  tagItem: ({ itemId, tagId }) => ({ url: `/items/${itemId}/tags/${tagId}` }),
-  untagItem: ({ itemId, tagId }) => ({ url: `/items/${itemId}/tags/${tagId}` }),
-  listTags: () => ({ url: '/tags' }),
-  createTag: ({ storeId }) => ({ url: '/tags', payload: { storeId, name: 'new' } }),
-  getTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
-  updateTag: ({ tagId }) => ({ url: `/tags/${tagId}`, payload: { name: 'renamed' } }),
-  deleteTag: ({ tagId }) => ({ url: `/tags/${tagId}` }),
-  registerUser: () => ({ url: '/users', payload: { email: 'new@example.com', password: 'a long password' } }),
-  getCurrentUser: () => ({ url: '/users/me' }),
-  getUser: ({ user }) => ({ url: `/users/${user.id}` }),
-  deleteUser: ({ user }) => ({ url: `/users/${user.id}` }),
-  createToken: ({ user }) => ({ url: '/auth/tokens', payload: { email: user.email, password: user.password } }),
-  refreshToken: ({ user }) => ({ url: '/auth/tokens/refresh', payload: { refreshToken: user.refreshToken } }),
-  revokeToken: ({ user }) => ({ url: '/auth/tokens/revoke', payload: { refreshToken: user.refreshToken } }),
-};
-
-const ids = Object.keys(operations) as OperationId[];
 const withBody = ids.filter((id) => operations[id].requestBody !== null);
-
-function build(id: OperationId, fixture: Ids, overrides: Partial<InjectOptions> = {}): InjectOptions {
-  const { url, payload } = validRequests[id](fixture);
-  const operation = operations[id];
-  const options: InjectOptions = { method: operation.method, url };
-  if (operation.requestBody) {
-    options.headers = { 'content-type': operation.requestBody.contentType };
-    options.payload = JSON.stringify(payload);
-  }
-  return { ...options, ...overrides };
-}
 
 let t: TestApp;
 let fixture: Ids;

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { operations } from '../../generated/operations.js';
+import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { build, type Ids, ids } from '../helpers/valid-requests.js';
+
+// Who may call what is read from openapi.yaml (each operation's `security` and `x-ownership`), so these tables
+// cover every operation the spec has, now and later: nothing here names an operation by hand.
+const secured = ids.filter((id) => operations[id].secured);
+const open = ids.filter((id) => !operations[id].secured);
+const owned = ids.filter((id) => operations[id].ownership !== null);
+
+let t: TestApp;
+let fixture: Ids;
+let stranger: TestUser;
+beforeEach(async () => {
+  t = await createTestApp();
+  const store = await givenStore(t);
+  const item = await givenItem(t, store.id);
+  const tag = await givenTag(t, store.id);
+  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id, user: t.user };
+  stranger = await t.signUp('stranger@example.com');
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** Everything the API stores, to prove that a refused request changed nothing. */
+async function snapshot() {
+  const tables = ['users', 'stores', 'items', 'tags', 'item_tags', 'refresh_tokens', 'revoked_access_tokens'] as const;
+  return Promise.all(tables.map((table) => t.db.selectFrom(table).selectAll().execute()));
+}
+
+describe('every secured operation', () => {
+  it('is most of them: reads stay public', () => {
+    expect(secured.length).toBeGreaterThan(10);
+    expect(open).toEqual(
+      expect.arrayContaining(['listStores', 'getStore', 'listItems', 'getItem', 'listTags', 'getTag']),
+    );
+  });
+
+  it.each(secured)('%s answers 401 with a bare Bearer challenge to no token, and changes nothing', async (id) => {
+    const before = await snapshot();
+    const response = await t.request({ ...build(id, fixture), as: null });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="stores-api"');
+    expect(response.data).toMatchObject({ status: 401, type: '/problems/unauthorized' });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each(secured)('%s answers 401 invalid_token to a bad token, and changes nothing', async (id) => {
+    const before = await snapshot();
+    const forged = { ...t.user, accessToken: `${t.user.accessToken.slice(0, -4)}AAAA` };
+    const response = await t.request({ ...build(id, fixture), as: forged });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="stores-api", error="invalid_token"/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each(secured)('%s refuses a token sent in the URL', async (id) => {
+    const request = build(id, fixture);
+    const response = await t.request({
+      ...request,
+      url: `${request.url}?access_token=${t.user.accessToken}`,
+      as: null,
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+  });
+});
+
+describe('every public operation', () => {
+  it.each(open)('%s answers without a token', async (id) => {
+    const response = await t.request({ ...build(id, fixture), as: null });
+    expect(response.statusCode).toBeLessThan(300);
+  });
+});
+
+describe('every operation with an owner', () => {
+  it.each(owned)('%s answers 403 to another user, and changes nothing', async (id) => {
+    const before = await snapshot();
+    const response = await t.request({ ...build(id, fixture), as: stranger });
+    expect(response.statusCode).toBe(403);
+    expect(response.data).toMatchObject({ status: 403, type: '/problems/forbidden' });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each(owned)('%s is allowed to an admin who owns nothing', async (id) => {
+    await t.db.updateTable('users').set({ role: 'admin' }).where('id', '=', stranger.id).execute();
+    const response = await t.request({ ...build(id, fixture), as: stranger });
+    expect(response.statusCode).toBeLessThan(300);
+  });
+
+  it.each(owned)('%s is allowed to the owner', async (id) => {
+    const response = await t.request(build(id, fixture));
+    expect(response.statusCode).toBeLessThan(300);
+  });
+});
