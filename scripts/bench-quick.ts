@@ -37,6 +37,7 @@ function start(script: string, port: number): Promise<ChildProcess> {
       DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
       CURSOR_SECRET: 'benchmark-cursor-secret-benchmark-cursor',
+      JWT_SECRET: 'benchmark-jwt-secret-benchmark-jwt-secret',
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',
     },

@@ -11,6 +11,13 @@ export async function registerDocs(app: FastifyInstance, spec: LoadedSpec): Prom
   await app.register(swagger, { mode: 'static', specification: { document: structuredClone(spec.document) as never } });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { deepLinking: true, docExpansion: 'list', displayRequestDuration: true, tryItOutEnabled: false },
+    uiConfig: {
+      deepLinking: true,
+      docExpansion: 'list',
+      displayRequestDuration: true,
+      tryItOutEnabled: false,
+      // The Authorize dialog's bearer token survives a reload of /docs.
+      persistAuthorization: true,
+    },
   });
 }
