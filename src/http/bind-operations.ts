@@ -7,6 +7,7 @@ import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
 import { forbidden, type Problem, problem, validationFailed } from './problem.js';
 import { compileRequestValidator, type RequestInput } from './request-validator.js';
+import { type Authorize, type SecurityScheme, securityFor } from './security.js';
 import { sendProblem } from './send-problem.js';
 
 type Operation = (typeof operations)[OperationId];
@@ -19,14 +20,6 @@ interface AnyReply {
 }
 
 type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<AnyReply>;
-
-/** A security scheme of the spec: establishes who is calling, or answers (401) why it cannot. */
-export type SecurityScheme = (
-  request: FastifyRequest,
-) => Promise<{ ok: true; principal: Principal } | { ok: false; reply: AnyReply }>;
-
-/** Decides an operation's `x-ownership`: may this principal touch the resource of this kind with this id? */
-export type Authorize = (principal: Principal, of: string, id: string) => Promise<'allowed' | 'forbidden' | 'unknown'>;
 
 export interface BindingDeps {
   spec: LoadedSpec;
@@ -110,38 +103,6 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       },
     });
   }
-}
-
-/**
- * Evaluates an operation's `security` as OpenAPI defines it: the requirements are alternatives, the schemes
- * within one requirement must all pass. Public operations (`security: []`) get no check at all.
- */
-function securityFor(operation: Operation, schemes: Record<string, SecurityScheme>): SecurityScheme | undefined {
-  if (!operation.secured) return undefined;
-  const requirements = operation.security.map((requirement) =>
-    Object.keys(requirement).map((name) => {
-      const scheme = schemes[name];
-      if (!scheme) throw new Error(`${operation.path}: no implementation for security scheme ${name}`);
-      return scheme;
-    }),
-  );
-  return async (request) => {
-    let firstFailure: AnyReply | undefined;
-    for (const requirement of requirements) {
-      let principal: Principal | undefined;
-      for (const scheme of requirement) {
-        const outcome = await scheme(request);
-        if (!outcome.ok) {
-          firstFailure ??= outcome.reply;
-          principal = undefined;
-          break;
-        }
-        principal = outcome.principal;
-      }
-      if (principal) return { ok: true, principal };
-    }
-    return { ok: false, reply: firstFailure ?? problem(401, 'This operation needs an access token.') };
-  };
 }
 
 function hasBody(request: FastifyRequest): boolean {
