@@ -20,11 +20,11 @@ export type SecurityScheme = (
 /** Decides an operation's `x-ownership`: may this principal touch the resource of this kind with this id? */
 export type Authorize = (principal: Principal, of: string, id: string) => Promise<'allowed' | 'forbidden' | 'unknown'>;
 
-export /**
+/**
  * Evaluates an operation's `security` as OpenAPI defines it: the requirements are alternatives, the schemes
  * within one requirement must all pass. Public operations (`security: []`) get no check at all.
  */
-function securityFor(operation: Operation, schemes: Record<string, SecurityScheme>): SecurityScheme | undefined {
+export function securityFor(operation: Operation, schemes: Record<string, SecurityScheme>): SecurityScheme | undefined {
   if (!operation.secured) return undefined;
   const requirements = operation.security.map((requirement) =>
     Object.keys(requirement).map((name) => {
