@@ -348,8 +348,8 @@ export interface paths {
         /**
          * Refresh tokens
          * @description Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works
-         *     once: presenting a spent one again is treated as theft, and every token descended from the same
-         *     sign-in is revoked (401). Limited to 20 requests a minute per client (429 beyond).
+         *     once: presenting a spent one again is treated as theft, and the whole sign-in ends (401): every refresh
+         *     and access token of it is refused. Limited to 20 requests a minute per client (429 beyond).
          */
         post: operations["refreshToken"];
         delete?: never;
@@ -369,9 +369,10 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Signs out: revokes the access token this request carries (until it would have expired) and the refresh
-         *     token sent, with every token descended from the same sign-in. Revocations are stored in the database,
-         *     so every instance of the API refuses those tokens at once. Idempotent: revoking again answers the same.
+         * @description Signs out: ends the sign-in of the refresh token sent, so that every refresh token and every access
+         *     token of it (the one this request carries included) is refused from now on. Revocations are stored in
+         *     the database, so every instance of the API refuses those tokens at once. A refresh token of another
+         *     user is left alone. Idempotent: revoking again answers the same.
          */
         post: operations["revokeToken"];
         delete?: never;

@@ -7,13 +7,23 @@ export const audience = 'stores-api';
 export interface AccessClaims {
   userId: string;
   tokenId: string;
+  /** The sign-in this token belongs to (the refresh-token family): signing out or a detected theft ends it. */
+  sessionId: string;
   /** Seconds since the epoch. */
   expiresAt: number;
 }
 
-/** A short-lived HS256 JWT naming the user (`sub`), with its own id (`jti`) so that it can be revoked. */
-export async function issueAccessToken(secret: string, userId: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({})
+/**
+ * A short-lived HS256 JWT naming the user (`sub`) and the sign-in (`sid`), with its own id (`jti`), so that it
+ * can be revoked alone or with its whole sign-in.
+ */
+export async function issueAccessToken(
+  secret: string,
+  userId: string,
+  sessionId: string,
+  ttlSeconds: number,
+): Promise<string> {
+  return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)
     .setAudience(audience)
@@ -37,12 +47,15 @@ export async function verifyAccessToken(
       algorithms: ['HS256'],
       issuer,
       audience,
-      requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+      requiredClaims: ['sub', 'jti', 'sid', 'exp', 'iat'],
     });
-    return {
-      ok: true,
-      claims: { userId: String(payload.sub), tokenId: String(payload.jti), expiresAt: Number(payload.exp) },
+    const claims = {
+      userId: String(payload.sub),
+      tokenId: String(payload.jti),
+      sessionId: String(payload.sid),
+      expiresAt: Number(payload.exp),
     };
+    return { ok: true, claims };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: 'The access token has expired.' };
     return { ok: false, reason: 'The access token is not valid.' };

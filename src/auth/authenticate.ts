@@ -11,9 +11,13 @@ export type Authentication = { ok: true; principal: Principal } | { ok: false; r
 
 const realm = 'Bearer realm="stores-api"';
 
-/** A 401 with its RFC 6750 challenge: an error code only when a token (or a token in the URL) was sent. */
+/**
+ * A 401 with its RFC 6750 challenge: an error code only when a token (or a token in the URL) was sent. The
+ * description is a quoted string, which may not hold `"` or `\` (RFC 6750 §3), so those are left out.
+ */
 export function unauthorized(detail: string, error?: 'invalid_token' | 'invalid_request'): Unauthorized {
-  const challenge = error ? `${realm}, error="${error}", error_description="${detail}"` : realm;
+  const description = detail.replace(/["\\]/g, "'");
+  const challenge = error ? `${realm}, error="${error}", error_description="${description}"` : realm;
   return { ...problem(401, detail, '/problems/unauthorized'), headers: { 'WWW-Authenticate': challenge } };
 }
 
@@ -30,7 +34,8 @@ export async function authenticateBearer(request: FastifyRequest, db: Db, secret
   }
   const header = request.headers.authorization;
   if (header === undefined) return { ok: false, reply: unauthorized('This operation needs an access token.') };
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  // The scheme name is case-insensitive (RFC 9110 §11.1); the token is RFC 6750's b64token.
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
   if (!match?.[1]) {
     return {
       ok: false,
@@ -39,8 +44,8 @@ export async function authenticateBearer(request: FastifyRequest, db: Db, secret
   }
   const verified = await verifyAccessToken(secret, match[1]);
   if (!verified.ok) return { ok: false, reply: unauthorized(verified.reason, 'invalid_token') };
-  const { userId, tokenId, expiresAt } = verified.claims;
-  const role = await activeRole(db, userId, tokenId);
+  const { userId, tokenId, sessionId, expiresAt } = verified.claims;
+  const role = await activeRole(db, userId, tokenId, sessionId);
   if (role === undefined) {
     return { ok: false, reply: unauthorized('The access token has been revoked.', 'invalid_token') };
   }

@@ -1,3 +1,4 @@
+import { uuidv7 } from 'uuidv7';
 import type { Handler } from '../http/context.js';
 import { findUserByEmail } from '../users/repository.js';
 import { issueAccessToken } from './access-tokens.js';
@@ -11,7 +12,7 @@ export const createToken: Handler<'createToken'> = async ({ body }, ctx) => {
   // An unknown address costs one hash too, so that timing does not tell which addresses have accounts.
   const valid = await verifyPassword(body.password, user?.password_hash ?? ctx.auth.decoyHash);
   if (!user || !valid) return unauthorized('The e-mail address or the password is wrong.');
-  return { status: 200, body: await tokenPair(ctx, user.id) };
+  return { status: 200, body: await tokenPair(ctx, user.id, uuidv7()) };
 };
 
 export const refreshToken: Handler<'refreshToken'> = async ({ body }, ctx) => {
@@ -27,10 +28,11 @@ export const revokeToken: Handler<'revokeToken'> = async ({ body, principal }, c
   return { status: 204 };
 };
 
-async function tokenPair(ctx: Parameters<Handler<'createToken'>>[1], userId: string, familyId?: string) {
+/** An access token and a refresh token of one sign-in (`familyId`): a new one at sign-in, the same on refresh. */
+async function tokenPair(ctx: Parameters<Handler<'createToken'>>[1], userId: string, familyId: string) {
   const { jwtSecret, accessTokenTtl, refreshTokenTtl } = ctx.auth.config;
   return {
-    accessToken: await issueAccessToken(jwtSecret, userId, accessTokenTtl),
+    accessToken: await issueAccessToken(jwtSecret, userId, familyId, accessTokenTtl),
     refreshToken: await issueRefreshToken(ctx.db, userId, refreshTokenTtl, familyId),
     tokenType: 'Bearer' as const,
     expiresIn: accessTokenTtl,

@@ -8,13 +8,8 @@ import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken }
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
-/** Issues a refresh token; a new sign-in starts a new family, a rotation continues the old one. */
-export async function issueRefreshToken(
-  db: Db,
-  userId: string,
-  ttlSeconds: number,
-  familyId = uuidv7(),
-): Promise<string> {
+/** Issues a refresh token in the family of its sign-in: a new sign-in starts one, a rotation continues it. */
+export async function issueRefreshToken(db: Db, userId: string, ttlSeconds: number, familyId: string): Promise<string> {
   const id = uuidv7();
   const secret = randomBytes(32).toString('base64url');
   const now = new Date();

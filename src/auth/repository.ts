@@ -43,14 +43,27 @@ export async function revokeAccessToken(db: Db, tokenId: string, expiresAt: stri
     .execute();
 }
 
-/** The signed-in user's current role, or undefined when the account is gone or the token was revoked. */
-export async function activeRole(db: Db, userId: string, tokenId: string) {
+/**
+ * The signed-in user's current role, or undefined when the account is gone, the token was revoked, or its
+ * sign-in was ended (signed out, or a refresh token of it replayed). One query, by primary key and index.
+ */
+export async function activeRole(db: Db, userId: string, tokenId: string, sessionId: string) {
   const row = await db
     .selectFrom('users')
     .select('role')
     .where('id', '=', userId)
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('revoked_access_tokens').select('token_id').where('token_id', '=', tokenId))),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('refresh_tokens')
+            .select('id')
+            .where('family_id', '=', sessionId)
+            .where('revoked_at', 'is not', null),
+        ),
+      ),
     )
     .executeTakeFirst();
   return row?.role;
