@@ -24,19 +24,28 @@ export interface HandlerContext {
 
 export type Handler<K extends OperationId> = GeneratedHandler<K, HandlerContext, Principal>;
 
+/** Origins already judged, by `scheme://host` as the request gave them; bounded, as hosts come from clients. */
+const judgedOrigins = new Map<string, string | undefined>();
+
 /**
  * The origin absolute URLs are built on: the configured public URL, or else the scheme and Host of the request,
  * when the Host is a plain host and port. Anything else (`a b`, `x:99999`, `u@x`, `x/y`) is undefined.
  */
 export function originOf(request: FastifyRequest, publicUrl: string | undefined): string | undefined {
   if (publicUrl !== undefined) return publicUrl;
+  const given = `${request.protocol}://${request.host}`;
+  if (judgedOrigins.has(given)) return judgedOrigins.get(given);
+  let origin: string | undefined;
   try {
-    const url = new URL(`${request.protocol}://${request.host}`);
+    const url = new URL(given);
     const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    return bare ? url.origin : undefined;
+    origin = bare ? url.origin : undefined;
   } catch {
-    return undefined;
+    origin = undefined;
   }
+  if (judgedOrigins.size >= 100) judgedOrigins.clear();
+  judgedOrigins.set(given, origin);
+  return origin;
 }
 
 export function createContext(
@@ -45,9 +54,11 @@ export function createContext(
   deps: { db: Db; cursors: CursorCodec; auth: AuthSettings },
 ): HandlerContext {
   return {
-    ...deps,
+    db: deps.db,
+    cursors: deps.cursors,
+    auth: deps.auth,
     log: request.log,
-    url(path, query = {}) {
+    url: (path, query = {}) => {
       const url = new URL(path, origin);
       for (const [name, value] of Object.entries(query)) {
         if (value !== undefined) url.searchParams.set(name, String(value));
