@@ -381,6 +381,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check that the process answers
+         * @description Liveness for orchestrators. Answers 200 as long as the process can serve HTTP; never cached.
+         */
+        get: operations["checkLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check that the API can serve requests
+         * @description Readiness for load balancers: 200 when the database answers and every migration has been applied,
+         *     503 otherwise, so that traffic goes elsewhere until it is. Never cached.
+         */
+        get: operations["checkReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -754,6 +795,20 @@ export interface components {
             refreshToken: string;
         };
         /**
+         * @description The state of one instance of the API.
+         * @example {
+         *       "status": "ready"
+         *     }
+         */
+        Health: {
+            /**
+             * @description `ok` from liveness, `ready` from readiness.
+             * @example ready
+             * @enum {string}
+             */
+            status: "ok" | "ready";
+        };
+        /**
          * @description An RFC 9457 problem detail. `status` always equals the HTTP status of the response.
          * @example {
          *       "type": "/problems/not-found",
@@ -965,6 +1020,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Never stored by any cache. */
+        NoStore: "no-store";
         /**
          * @description The Bearer challenge (RFC 6750): `error="invalid_token"` when a token was sent but is malformed,
          *     expired, revoked or signed wrongly; no error code when none was sent.
@@ -1750,6 +1807,62 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    checkLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    checkReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+            /** @description Not ready; the detail says why. */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -464,6 +464,37 @@ export const operations = {
       500: { contentType: 'application/problem+json', headers: [] },
     },
   },
+  checkLiveness: {
+    method: 'GET',
+    path: '/healthz',
+    route: '/healthz',
+    security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true }] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      500: { contentType: 'application/problem+json', headers: [] },
+    },
+  },
+  checkReadiness: {
+    method: 'GET',
+    path: '/readyz',
+    route: '/readyz',
+    security: [],
+    secured: false,
+    ownership: null,
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true }] },
+      400: { contentType: 'application/problem+json', headers: [] },
+      500: { contentType: 'application/problem+json', headers: [] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Cache-Control', required: true }] },
+    },
+  },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -568,6 +599,8 @@ export interface Requests<P> {
     body: Spec['revokeToken']['requestBody']['content']['application/json'];
     principal: P;
   };
+  checkLiveness: Record<string, never>;
+  checkReadiness: Record<string, never>;
 }
 
 /** What a handler may answer: exactly the statuses, headers and bodies the spec declares. */
@@ -754,6 +787,15 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['revokeToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] };
+  checkLiveness:
+    | { status: 200; headers: { 'Cache-Control': string }; body: Spec['checkLiveness']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['checkLiveness']['responses'][400]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['checkLiveness']['responses'][500]['content']['application/problem+json'] };
+  checkReadiness:
+    | { status: 200; headers: { 'Cache-Control': string }; body: Spec['checkReadiness']['responses'][200]['content']['application/json'] }
+    | { status: 400; headers?: never; body: Spec['checkReadiness']['responses'][400]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['checkReadiness']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Cache-Control': string }; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
 }
 
 export type Handler<K extends OperationId, Ctx, P> = (request: Requests<P>[K], ctx: Ctx) => Promise<Replies[K]>;

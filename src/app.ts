@@ -11,6 +11,7 @@ import { bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
+import { registerLandingPage } from './http/landing-page.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { loadSpec } from './http/openapi-spec.js';
 import { malformed, problem } from './http/problem.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerErrorHandling(app);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
+  registerLandingPage(app, spec);
   // Only operations with `x-rate-limit` in the spec are limited; the binding passes each one's limit on.
   await app.register(rateLimit, {
     global: false,

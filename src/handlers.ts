@@ -1,5 +1,6 @@
 import type { Handlers } from '../generated/operations.js';
 import { createToken, refreshToken, revokeToken } from './auth/handlers.js';
+import { checkLiveness, checkReadiness } from './health/handlers.js';
 import type { HandlerContext } from './http/context.js';
 import type { Principal } from './http/principal.js';
 import { createItem, deleteItem, getItem, listItems, replaceItem, updateItem } from './items/handlers.js';
@@ -38,4 +39,6 @@ export const handlers = {
   createToken,
   refreshToken,
   revokeToken,
+  checkLiveness,
+  checkReadiness,
 } satisfies Handlers<HandlerContext, Principal>;

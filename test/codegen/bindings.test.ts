@@ -70,7 +70,7 @@ describe('checkBindingRules', () => {
   it.each([
     ['everything the binding may answer', { responses: declared(200, 400, 404, 500) }, 'get', []],
     ['no 500', { responses: declared(200, 400, 404) }, 'get', ['getThing must declare a 500 response']],
-    ['no 400 with parameters', { responses: declared(200, 404, 500) }, 'get', ['getThing must declare a 400 response']],
+    ['no 400', { responses: declared(200, 404, 500) }, 'get', ['getThing must declare a 400 response']],
     [
       'no 404 with a path parameter',
       { responses: declared(200, 400, 500) },

@@ -36,6 +36,8 @@ export const validRequests: Record<OperationId, (ids: Ids) => { url: string; pay
   createToken: ({ user }) => ({ url: '/auth/tokens', payload: { email: user.email, password: user.password } }),
   refreshToken: ({ user }) => ({ url: '/auth/tokens/refresh', payload: { refreshToken: user.refreshToken } }),
   revokeToken: ({ user }) => ({ url: '/auth/tokens/revoke', payload: { refreshToken: user.refreshToken } }),
+  checkLiveness: () => ({ url: '/healthz' }),
+  checkReadiness: () => ({ url: '/readyz' }),
 };
 
 export const ids = Object.keys(operations) as OperationId[];

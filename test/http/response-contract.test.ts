@@ -83,7 +83,7 @@ describe('response contract', () => {
 });
 
 describe('the spec as served', () => {
-  it('is the same document at /openapi.json, /openapi.yaml and behind /docs', async () => {
+  it('is the same document at /openapi.json, /openapi.yaml and behind /docs, all linked from /', async () => {
     const { createTestApp } = await import('../helpers/test-app.js');
     const t = await createTestApp();
     try {
@@ -95,6 +95,11 @@ describe('the spec as served', () => {
       const asYaml = await t.request({ method: 'GET', url: '/openapi.yaml' });
       expect(asYaml.headers['content-type']).toMatch(/^application\/yaml/);
       expect(asYaml.body).toBe(readFileSync(specPath, 'utf8'));
+      const landing = await t.request({ method: 'GET', url: '/' });
+      expect(landing.headers['content-type']).toMatch(/^text\/html/);
+      for (const link of ['/docs', '/openapi.json', '/openapi.yaml', '/healthz', '/readyz']) {
+        expect(landing.body).toContain(`href="${link}"`);
+      }
       const docs = await t.request({ method: 'GET', url: '/docs/' });
       expect(docs.statusCode).toBe(200);
       expect(docs.headers['content-type']).toMatch(/^text\/html/);
