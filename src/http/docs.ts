@@ -18,6 +18,9 @@ export async function registerDocs(app: FastifyInstance, spec: LoadedSpec): Prom
       tryItOutEnabled: false,
       // The Authorize dialog's bearer token survives a reload of /docs.
       persistAuthorization: true,
+      // Without the top bar: it shows the plugin's logo and a box to load some other document.
+      layout: 'BaseLayout',
     },
+    theme: { title: 'Stores API documentation' },
   });
 }
