@@ -17,9 +17,10 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   createStore: {
@@ -32,13 +33,13 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   getStore: {
@@ -51,10 +52,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   updateStore: {
@@ -67,15 +69,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   deleteStore: {
@@ -88,12 +92,14 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   listItems: {
@@ -106,9 +112,10 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   createItem: {
@@ -121,15 +128,15 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      422: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   getItem: {
@@ -142,10 +149,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   replaceItem: {
@@ -158,15 +166,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   updateItem: {
@@ -179,15 +189,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   deleteItem: {
@@ -200,12 +212,14 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   tagItem: {
@@ -218,13 +232,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      422: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   untagItem: {
@@ -237,12 +251,12 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   listTags: {
@@ -255,9 +269,10 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   createTag: {
@@ -270,15 +285,15 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      422: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   getTag: {
@@ -291,10 +306,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   updateTag: {
@@ -307,15 +323,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   deleteTag: {
@@ -328,13 +346,15 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   registerUser: {
@@ -347,13 +367,13 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      409: { contentType: 'application/problem+json', headers: [] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   getCurrentUser: {
@@ -366,10 +386,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   getUser: {
@@ -382,12 +403,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   deleteUser: {
@@ -400,12 +422,12 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      403: { contentType: 'application/problem+json', headers: [] },
-      404: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   createToken: {
@@ -418,13 +440,13 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   refreshToken: {
@@ -437,13 +459,13 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true }, { name: 'RateLimit-Limit', required: true }, { name: 'RateLimit-Remaining', required: true }, { name: 'RateLimit-Reset', required: true }] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   revokeToken: {
@@ -456,12 +478,12 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      204: { contentType: null, headers: [] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true }] },
-      413: { contentType: 'application/problem+json', headers: [] },
-      415: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   checkLiveness: {
@@ -474,9 +496,9 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
   checkReadiness: {
@@ -489,10 +511,10 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true }] },
-      400: { contentType: 'application/problem+json', headers: [] },
-      500: { contentType: 'application/problem+json', headers: [] },
-      503: { contentType: 'application/problem+json', headers: [{ name: 'Cache-Control', required: true }] },
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
     },
   },
 } as const;
@@ -506,6 +528,7 @@ export type OperationId = keyof typeof operations;
 export interface Requests<P> {
   listStores: {
     query: WithDefaults<NonNullable<Spec['listStores']['parameters']['query']>, 'sort' | 'limit'>;
+    headers: NonNullable<Spec['listStores']['parameters']['header']>;
   };
   createStore: {
     body: Spec['createStore']['requestBody']['content']['application/json'];
@@ -514,18 +537,22 @@ export interface Requests<P> {
   getStore: {
     path: NonNullable<Spec['getStore']['parameters']['path']>;
     query: NonNullable<Spec['getStore']['parameters']['query']>;
+    headers: NonNullable<Spec['getStore']['parameters']['header']>;
   };
   updateStore: {
     path: NonNullable<Spec['updateStore']['parameters']['path']>;
+    headers: NonNullable<Spec['updateStore']['parameters']['header']>;
     body: Spec['updateStore']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
   deleteStore: {
     path: NonNullable<Spec['deleteStore']['parameters']['path']>;
+    headers: NonNullable<Spec['deleteStore']['parameters']['header']>;
     principal: P;
   };
   listItems: {
     query: WithDefaults<NonNullable<Spec['listItems']['parameters']['query']>, 'sort' | 'limit'>;
+    headers: NonNullable<Spec['listItems']['parameters']['header']>;
   };
   createItem: {
     body: Spec['createItem']['requestBody']['content']['application/json'];
@@ -533,19 +560,23 @@ export interface Requests<P> {
   };
   getItem: {
     path: NonNullable<Spec['getItem']['parameters']['path']>;
+    headers: NonNullable<Spec['getItem']['parameters']['header']>;
   };
   replaceItem: {
     path: NonNullable<Spec['replaceItem']['parameters']['path']>;
+    headers: NonNullable<Spec['replaceItem']['parameters']['header']>;
     body: Spec['replaceItem']['requestBody']['content']['application/json'];
     principal: P;
   };
   updateItem: {
     path: NonNullable<Spec['updateItem']['parameters']['path']>;
+    headers: NonNullable<Spec['updateItem']['parameters']['header']>;
     body: Spec['updateItem']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
   deleteItem: {
     path: NonNullable<Spec['deleteItem']['parameters']['path']>;
+    headers: NonNullable<Spec['deleteItem']['parameters']['header']>;
     principal: P;
   };
   tagItem: {
@@ -558,6 +589,7 @@ export interface Requests<P> {
   };
   listTags: {
     query: WithDefaults<NonNullable<Spec['listTags']['parameters']['query']>, 'limit'>;
+    headers: NonNullable<Spec['listTags']['parameters']['header']>;
   };
   createTag: {
     body: Spec['createTag']['requestBody']['content']['application/json'];
@@ -565,24 +597,29 @@ export interface Requests<P> {
   };
   getTag: {
     path: NonNullable<Spec['getTag']['parameters']['path']>;
+    headers: NonNullable<Spec['getTag']['parameters']['header']>;
   };
   updateTag: {
     path: NonNullable<Spec['updateTag']['parameters']['path']>;
+    headers: NonNullable<Spec['updateTag']['parameters']['header']>;
     body: Spec['updateTag']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
   deleteTag: {
     path: NonNullable<Spec['deleteTag']['parameters']['path']>;
+    headers: NonNullable<Spec['deleteTag']['parameters']['header']>;
     principal: P;
   };
   registerUser: {
     body: Spec['registerUser']['requestBody']['content']['application/json'];
   };
   getCurrentUser: {
+    headers: NonNullable<Spec['getCurrentUser']['parameters']['header']>;
     principal: P;
   };
   getUser: {
     path: NonNullable<Spec['getUser']['parameters']['path']>;
+    headers: NonNullable<Spec['getUser']['parameters']['header']>;
     principal: P;
   };
   deleteUser: {
@@ -607,6 +644,7 @@ export interface Requests<P> {
 export interface Replies {
   listStores:
     | { status: 200; headers?: never; body: Spec['listStores']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listStores']['responses'][400]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] };
   createStore:
@@ -619,6 +657,7 @@ export interface Replies {
     | { status: 500; headers?: never; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] };
   getStore:
     | { status: 200; headers?: never; body: Spec['getStore']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getStore']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] };
@@ -629,8 +668,10 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['updateStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateStore']['responses'][415]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['updateStore']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['updateStore']['responses'][500]['content']['application/problem+json'] };
   deleteStore:
     | { status: 204; headers?: never; body?: never }
@@ -638,9 +679,12 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['deleteStore']['responses'][412]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['deleteStore']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
   listItems:
     | { status: 200; headers?: never; body: Spec['listItems']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listItems']['responses'][400]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] };
   createItem:
@@ -655,6 +699,7 @@ export interface Replies {
     | { status: 500; headers?: never; body: Spec['createItem']['responses'][500]['content']['application/problem+json'] };
   getItem:
     | { status: 200; headers?: never; body: Spec['getItem']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getItem']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] };
@@ -665,8 +710,10 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['replaceItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['replaceItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['replaceItem']['responses'][415]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['replaceItem']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['replaceItem']['responses'][500]['content']['application/problem+json'] };
   updateItem:
     | { status: 200; headers?: never; body: Spec['updateItem']['responses'][200]['content']['application/json'] }
@@ -675,8 +722,10 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['updateItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateItem']['responses'][415]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['updateItem']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['updateItem']['responses'][500]['content']['application/problem+json'] };
   deleteItem:
     | { status: 204; headers?: never; body?: never }
@@ -684,6 +733,8 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['deleteItem']['responses'][412]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['deleteItem']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
   tagItem:
     | { status: 200; headers?: never; body: Spec['tagItem']['responses'][200]['content']['application/json'] }
@@ -702,6 +753,7 @@ export interface Replies {
     | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
   listTags:
     | { status: 200; headers?: never; body: Spec['listTags']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listTags']['responses'][400]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] };
   createTag:
@@ -716,6 +768,7 @@ export interface Replies {
     | { status: 500; headers?: never; body: Spec['createTag']['responses'][500]['content']['application/problem+json'] };
   getTag:
     | { status: 200; headers?: never; body: Spec['getTag']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getTag']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] };
@@ -726,8 +779,10 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['updateTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateTag']['responses'][415]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['updateTag']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['updateTag']['responses'][500]['content']['application/problem+json'] };
   deleteTag:
     | { status: 204; headers?: never; body?: never }
@@ -736,6 +791,8 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['deleteTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 412; headers?: never; body: Spec['deleteTag']['responses'][412]['content']['application/problem+json'] }
+    | { status: 428; headers?: never; body: Spec['deleteTag']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] };
   registerUser:
     | { status: 201; headers: { 'Location': string }; body: Spec['registerUser']['responses'][201]['content']['application/json'] }
@@ -747,11 +804,13 @@ export interface Replies {
     | { status: 500; headers?: never; body: Spec['registerUser']['responses'][500]['content']['application/problem+json'] };
   getCurrentUser:
     | { status: 200; headers?: never; body: Spec['getCurrentUser']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getCurrentUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getCurrentUser']['responses'][401]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] };
   getUser:
     | { status: 200; headers?: never; body: Spec['getUser']['responses'][200]['content']['application/json'] }
+    | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getUser']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['getUser']['responses'][403]['content']['application/problem+json'] }
@@ -788,14 +847,14 @@ export interface Replies {
     | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] };
   checkLiveness:
-    | { status: 200; headers: { 'Cache-Control': string }; body: Spec['checkLiveness']['responses'][200]['content']['application/json'] }
+    | { status: 200; headers?: never; body: Spec['checkLiveness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkLiveness']['responses'][400]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['checkLiveness']['responses'][500]['content']['application/problem+json'] };
   checkReadiness:
-    | { status: 200; headers: { 'Cache-Control': string }; body: Spec['checkReadiness']['responses'][200]['content']['application/json'] }
+    | { status: 200; headers?: never; body: Spec['checkReadiness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkReadiness']['responses'][400]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['checkReadiness']['responses'][500]['content']['application/problem+json'] }
-    | { status: 503; headers: { 'Cache-Control': string }; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
+    | { status: 503; headers?: never; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
 }
 
 export type Handler<K extends OperationId, Ctx, P> = (request: Requests<P>[K], ctx: Ctx) => Promise<Replies[K]>;

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
 import { bindOperations } from './http/bind-operations.js';
+import { requestIdFrom } from './http/conditional.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
@@ -39,7 +40,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
-    genReqId: () => randomUUID(),
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 64 },
     frameworkErrors: (error, _request, reply) => {
@@ -60,6 +61,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     app.getDefaultJsonParser('error', 'error'),
   );
 
+  // Every response names its request, errors and documentation included.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   registerErrorHandling(app);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
@@ -89,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
     auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
     publicUrl: config.publicUrl,
+    requireIfMatch: config.requireIfMatch,
   });
   return app;
 }

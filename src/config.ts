@@ -20,6 +20,8 @@ export interface Config {
   readonly cursorSecret: string;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Refuse changes (PUT, PATCH, DELETE) that do not send `If-Match`, with 428. */
+  readonly requireIfMatch: boolean;
   /** The origin clients reach the API at (`https://api.example.com`); absolute URLs use it. Unset: the Host header. */
   readonly publicUrl: string | undefined;
   /** Signs access tokens (HS256). Every instance of one deployment shares it. */
@@ -66,6 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw, logLevels), `one of ${logLevels.join(', ')}`),
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
     seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),
+    requireIfMatch: read('REQUIRE_IF_MATCH', false, boolean, 'true or false'),
     responseValidation: read(
       'RESPONSE_VALIDATION',
       production ? 'off' : 'log',

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       migrateOnStart: true,
       seedDemoData: true,
+      requireIfMatch: false,
       responseValidation: 'log',
       bodyLimit: 65536,
     });
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       MIGRATE_ON_START: 'false',
       SEED_DEMO_DATA: '0',
+      REQUIRE_IF_MATCH: 'true',
       RESPONSE_VALIDATION: 'strict',
       CURSOR_SECRET: 'a'.repeat(32),
       BODY_LIMIT: '2048',
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       migrateOnStart: false,
       seedDemoData: false,
+      requireIfMatch: true,
       responseValidation: 'strict',
       cursorSecret: 'a'.repeat(32),
       bodyLimit: 2048,

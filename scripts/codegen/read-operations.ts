@@ -14,6 +14,8 @@ export interface HeaderFact {
   name: string;
   required: boolean;
   tsType: 'string' | 'number' | 'boolean';
+  /** Set when the schema allows exactly one value (`enum: [no-store]`): the binding sends it, not the handler. */
+  fixedValue: string | null;
 }
 
 export interface ResponseFact {
@@ -149,7 +151,8 @@ function readHeader(doc: Json, name: string, header: Json): HeaderFact {
   const schema = header.schema === undefined ? {} : resolve(doc, header.schema);
   const tsType =
     schema.type === 'integer' || schema.type === 'number' ? 'number' : schema.type === 'boolean' ? 'boolean' : 'string';
-  return { name, required: header.required === true, tsType };
+  const fixedValue = Array.isArray(schema.enum) && schema.enum.length === 1 ? String(schema.enum[0]) : null;
+  return { name, required: header.required === true, tsType, fixedValue };
 }
 
 function resolve(doc: Json, value: unknown): Json {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
+import { etagOf, matches, noneMatch } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
 import type { LoadedSpec } from './openapi-spec.js';
@@ -31,6 +32,7 @@ export interface BindingDeps {
   authorize: Authorize;
   auth: AuthSettings;
   publicUrl: string | undefined;
+  requireIfMatch: boolean;
 }
 
 /**
@@ -46,6 +48,10 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
     const handler = deps.handlers[operationId] as AnyHandler;
+    // A change that honours If-Match reads the current representation from the GET on the same path.
+    const guardedBy = acceptsHeader(deps.spec, operationId, 'If-Match')
+      ? readerOf(operation, deps.handlers)
+      : undefined;
     const authenticate = securityFor(operation, deps.securitySchemes);
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
@@ -98,11 +104,43 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           body: input.requestBody,
           principal,
         };
-        const result = await handler(typedRequest, createContext(request, origin, deps));
-        return send(reply, operation, result);
+        const ifMatch = request.headers['if-match'];
+        if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
+          return send(reply, operation, problem(428, 'Send If-Match with the ETag you last saw to change this.'));
+        }
+        if (!guardedBy || ifMatch === undefined) {
+          return send(reply, operation, await handler(typedRequest, createContext(request, origin, deps)), request);
+        }
+        // The precondition and the change share one transaction, so of two clients holding the same ETag only
+        // one can change the resource; the other finds a new ETag and gets 412.
+        const result = await deps.db.transaction().execute(async (trx) => {
+          const ctx = createContext(request, origin, { ...deps, db: trx });
+          const current = await guardedBy({ path: input.path, query: {}, headers: {}, principal }, ctx);
+          // Preconditions count only where the answer would otherwise be a success (RFC 9110 §13.2.1): a
+          // missing resource is still 404.
+          if (current.status === 200 && !matches(ifMatch, etagOf(JSON.stringify(current.body)))) {
+            return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');
+          }
+          return handler(typedRequest, ctx);
+        });
+        return send(reply, operation, result, request);
       },
     });
   }
+}
+
+function acceptsHeader(spec: LoadedSpec, operationId: string, name: string): boolean {
+  const parameters = spec.backend.getOperation(operationId)?.parameters ?? [];
+  return parameters.some((p) => 'in' in p && p.in === 'header' && p.name === name);
+}
+
+/** The handler of the GET on the same path as a change: it gives the representation an If-Match is about. */
+function readerOf(operation: Operation, handlers: BindingDeps['handlers']): AnyHandler {
+  const reader = (Object.keys(operations) as OperationId[]).find(
+    (id) => operations[id].route === operation.route && operations[id].method === 'GET',
+  );
+  if (!reader) throw new Error(`${operation.path} honours If-Match but has no GET to read its representation`);
+  return handlers[reader] as AnyHandler;
 }
 
 function hasBody(request: FastifyRequest): boolean {
@@ -118,11 +156,36 @@ function checkMediaType(operation: Operation, request: FastifyRequest): AnyReply
   return problem(415, `This operation takes a body of type ${body.contentType}, not ${essence || 'an untyped body'}.`);
 }
 
-function send(reply: FastifyReply, operation: Operation, result: AnyReply): FastifyReply {
-  const declared = (operation.responses as Record<number, { contentType: string | null }>)[result.status];
+interface DeclaredResponse {
+  contentType: string | null;
+  headers: readonly { name: string; owner: 'binding' | 'handler'; value?: string }[];
+}
+
+/**
+ * Sends a reply as the spec declares it: the handler's headers, the headers the spec pins to one value, an ETag
+ * over the exact bytes sent, and the body in its media type. A GET whose `If-None-Match` holds the current ETag
+ * gets the 304 the spec declares instead, with no body.
+ */
+function send(reply: FastifyReply, operation: Operation, result: AnyReply, request?: FastifyRequest): FastifyReply {
+  const responses = operation.responses as Record<number, DeclaredResponse>;
+  const declared = responses[result.status];
   reply.code(result.status);
   for (const [name, value] of Object.entries(result.headers ?? {})) {
     if (value !== undefined) reply.header(name, String(value));
+  }
+  for (const header of declared?.headers ?? []) {
+    if (header.value !== undefined) reply.header(header.name, header.value);
+  }
+  if (declared?.headers.some((h) => h.name === 'ETag') && result.body !== undefined) {
+    const serialized = JSON.stringify(result.body);
+    const etag = etagOf(serialized);
+    reply.header('etag', etag);
+    const notModified = responses[304];
+    if (notModified && request && !noneMatch(request.headers['if-none-match'], etag)) {
+      for (const header of notModified.headers) if (header.value !== undefined) reply.header(header.name, header.value);
+      return reply.code(304).send();
+    }
+    return reply.type(declared.contentType ?? 'application/json').send(serialized);
   }
   if (!declared?.contentType || result.body === undefined) return reply.send();
   if (declared.contentType === 'application/problem+json') {

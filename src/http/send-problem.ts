@@ -6,6 +6,7 @@ export function sendProblem(reply: FastifyReply, problem: { status: number; body
   const path = reply.request.url.split('?')[0] ?? '/';
   return reply
     .code(problem.status)
+    .header('cache-control', 'no-store')
     .type('application/problem+json')
     .send({ ...problem.body, instance: problem.body.instance ?? path.slice(0, 2048), requestId: reply.request.id });
 }

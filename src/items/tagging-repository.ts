@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import { findItem, type ItemRow } from './repository.js';
 
 export type TaggingOutcome =
@@ -10,7 +11,7 @@ export const maxTagsPerItem = 100;
 
 /** Links a tag to an item of the same store. Linking twice changes nothing; a new link touches `updated_at`. */
 export function linkTag(db: Db, itemId: string, tagId: string, now: string): Promise<TaggingOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const found = await findPair(trx, itemId, tagId);
     if (!found.ok) return found;
     if (found.tagStoreId !== found.item.store_id) return { ok: false, reason: 'other-store' };
@@ -28,7 +29,7 @@ export function linkTag(db: Db, itemId: string, tagId: string, now: string): Pro
 
 /** Removes the link if there is one. Unlinking twice changes nothing; a removed link touches `updated_at`. */
 export function unlinkTag(db: Db, itemId: string, tagId: string, now: string): Promise<TaggingOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const found = await findPair(trx, itemId, tagId);
     if (!found.ok) return found;
     const deleted = await trx

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
 import type { TagTable } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 
 export type TagRow = Selectable<TagTable>;
 
@@ -53,7 +54,7 @@ export async function renameTag(
 
 /** Deletes a tag that is on no item; a tag still in use is left alone and its number of items returned. */
 export function deleteTag(db: Db, id: string): Promise<'deleted' | 'not-found' | { inUseBy: number }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const uses = await trx
       .selectFrom('item_tags')
       .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -51,7 +51,7 @@ describe('readOperations', () => {
     expect(op?.responses[0]).toEqual({
       status: 201,
       contentType: null,
-      headers: [{ name: 'Location', required: true, tsType: 'string' }],
+      headers: [{ name: 'Location', required: true, tsType: 'string', fixedValue: null }],
     });
   });
 

@@ -34,7 +34,13 @@ beforeAll(async () => {
     stdio: 'inherit',
   });
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   browser = await chromium.launch({
@@ -75,7 +81,10 @@ async function tryItOut(page: Page, tag: string, operationId: OperationId, body?
   await block.locator('button.execute').click();
   const status = block.locator('.live-responses-table .response .response-col_status');
   await status.waitFor();
-  const text = await block.locator('.live-responses-table .response-col_description pre.microlight').first().textContent();
+  const text = await block
+    .locator('.live-responses-table .response-col_description pre.microlight')
+    .first()
+    .textContent();
   return { status: Number((await status.textContent())?.trim()), body: text ? JSON.parse(text) : undefined };
 }
 
@@ -94,7 +103,9 @@ describe('/docs in a browser', () => {
     expect(await page.locator('.info .title').textContent()).toContain('Stores API');
     const spec = await loadSpec();
     const tags = (spec.document.tags as { name: string }[]).map((t) => t.name);
-    expect(await page.locator('.opblock-tag').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))).toEqual(tags);
+    expect(await page.locator('.opblock-tag').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))).toEqual(
+      tags,
+    );
     const shown = await page.locator('.opblock').evaluateAll((els) => els.map((e) => e.id));
     const paths = spec.document.paths as Record<string, Record<string, { operationId: string; tags: string[] }>>;
     const expected = Object.values(paths).flatMap((item) =>
@@ -122,7 +133,9 @@ describe('/docs in a browser', () => {
     const anonymous = await tryItOut(page, 'Stores', 'createStore', { name: 'Not Yet' });
     expect(anonymous.status).toBe(401);
     await authorize(page, token);
-    await expect.poll(() => page.locator('.scheme-container button.authorize').getAttribute('class')).toContain('locked');
+    await expect
+      .poll(() => page.locator('.scheme-container button.authorize').getAttribute('class'))
+      .toContain('locked');
     const created = await tryItOut(page, 'Stores', 'createStore', { name: 'Made in the Browser' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Made in the Browser', ownerId: registered.body.id });

@@ -11,32 +11,55 @@ const store = {
   updatedAt: '2026-11-24T10:00:00.000Z',
 };
 const notFound = { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'No store has that id.' };
-const json = { 'content-type': 'application/json; charset=utf-8' };
-const problemJson = { 'content-type': 'application/problem+json; charset=utf-8' };
-const location = { location: `http://localhost/stores/${store.id}` };
+// Headers every response of an operation declares: its request id and its cache policy.
+const common = { 'x-request-id': 'req-1', 'cache-control': 'no-store' };
+const json = { 'content-type': 'application/json; charset=utf-8', ...common };
+const problemJson = { 'content-type': 'application/problem+json; charset=utf-8', ...common };
+const read = { ...json, 'cache-control': 'public, no-cache', etag: '"abc"' };
+const created = { ...json, etag: '"abc"', location: `http://localhost/stores/${store.id}` };
+const unchanged = { ...common, 'cache-control': 'public, no-cache', etag: '"abc"' };
 
 // The checker is what makes "every response is checked against the spec" true, so it is tested on its own:
 // each row is a response and the breaches it must report (none for a response that keeps the contract).
 const cases: [string, SentResponse, RegExp[]][] = [
-  ['a declared 200 with a valid body', sent('getStore', 200, json, store), []],
-  ['a status the operation does not declare', sent('getStore', 418, json, store), [/does not declare status 418/]],
-  ['a 201 without its required Location', sent('createStore', 201, json, store), [/lacks required header location/]],
-  ['a 201 with Location', sent('createStore', 201, { ...json, ...location }, store), []],
+  ['a declared 200 with a valid body', sent('getStore', 200, read, store), []],
+  [
+    'a 200 with another cache policy than the spec pins',
+    sent('getStore', 200, { ...read, 'cache-control': 'no-store' }, store),
+    [/header cache-control/],
+  ],
+  [
+    'a 200 without its ETag',
+    sent('getStore', 200, { ...read, etag: undefined }, store),
+    [/lacks required header etag/],
+  ],
+  [
+    'a 200 without its request id',
+    sent('getStore', 200, { ...read, 'x-request-id': undefined }, store),
+    [/lacks required header x-request-id/],
+  ],
+  ['a status the operation does not declare', sent('getStore', 418, read, store), [/does not declare status 418/]],
+  [
+    'a 201 without its required Location',
+    sent('createStore', 201, { ...created, location: undefined }, store),
+    [/lacks required header location/],
+  ],
+  ['a 201 with Location', sent('createStore', 201, created, store), []],
   [
     'a header the spec does not declare',
-    sent('getStore', 200, { ...json, 'x-powered-by': 'me' }, store),
+    sent('getStore', 200, { ...read, 'x-powered-by': 'me' }, store),
     [/x-powered-by/],
   ],
   [
     'a Location that is not a URI',
-    sent('createStore', 201, { ...json, location: 'not a uri' }, store),
+    sent('createStore', 201, { ...created, location: 'not a uri' }, store),
     [/header location/],
   ],
-  ['a body missing a required member', sent('getStore', 200, json, { ...store, name: undefined }), [/name/]],
-  ['a body with the wrong type', sent('getStore', 200, json, { ...store, id: 7 }), [/\/id must be string/]],
+  ['a body missing a required member', sent('getStore', 200, read, { ...store, name: undefined }), [/name/]],
+  ['a body with the wrong type', sent('getStore', 200, read, { ...store, id: 7 }), [/\/id must be string/]],
   [
     'a JSON body sent as problem+json',
-    sent('getStore', 200, problemJson, store),
+    sent('getStore', 200, { ...read, 'content-type': 'application/problem+json' }, store),
     [/Content-Type application\/problem\+json/],
   ],
   ['a problem sent as plain JSON', sent('getStore', 404, json, notFound), [/the spec says application\/problem\+json/]],
@@ -47,8 +70,9 @@ const cases: [string, SentResponse, RegExp[]][] = [
   ],
   ['a problem without detail', sent('getStore', 404, problemJson, { ...notFound, detail: undefined }), [/detail/]],
   ['a body on a 204', sent('deleteStore', 204, json, store), [/must have no body/]],
-  ['an empty 204', sent('deleteStore', 204, {}, undefined), []],
-  ['a body that is not JSON', { operationId: 'getStore', status: 200, headers: json, payload: '<html>' }, [/not JSON/]],
+  ['an empty 204', sent('deleteStore', 204, common, undefined), []],
+  ['a 304 with its validators and no body', sent('getStore', 304, unchanged, undefined), []],
+  ['a body that is not JSON', { operationId: 'getStore', status: 200, headers: read, payload: '<html>' }, [/not JSON/]],
   ['an error outside the operations that is problem+json', sent(undefined, 404, problemJson, notFound), []],
   [
     'an error outside the operations that is not',
@@ -61,10 +85,11 @@ const cases: [string, SentResponse, RegExp[]][] = [
 function sent(
   operationId: string | undefined,
   status: number,
-  headers: Record<string, string>,
+  headers: Record<string, string | undefined>,
   body: unknown,
 ): SentResponse {
-  return { operationId, status, headers, payload: body === undefined ? undefined : JSON.stringify(body) };
+  const present = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
+  return { operationId, status, headers: present, payload: body === undefined ? undefined : JSON.stringify(body) };
 }
 
 let check: (response: SentResponse) => string[];

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+
+/** A strong ETag of a representation as sent: any change to the bytes changes it. */
+export function etagOf(serialized: string): string {
+  return `"${createHash('sha256').update(serialized).digest('base64url').slice(0, 27)}"`;
+}
+
+function tagsIn(header: string): string[] {
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+/** `If-None-Match` (RFC 9110 §13.1.2): weak comparison, so `W/"x"` matches `"x"`; `*` matches anything. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return true;
+  return !tagsIn(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+}
+
+/** `If-Match` (RFC 9110 §13.1.1): strong comparison, so a weak tag never matches; `*` matches any current one. */
+export function matches(header: string, etag: string): boolean {
+  return tagsIn(header).some((tag) => tag === '*' || tag === etag);
+}
+
+/** The request id: the caller's `X-Request-Id` when it is well formed, else a new one. */
+export function requestIdFrom(header: string | string[] | undefined, fresh: () => string): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : fresh();
+}
