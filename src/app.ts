@@ -40,6 +40,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 64 },

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 // The process's whole configuration, read once from the environment, validated, and frozen.
 // Tests build their own Config with `loadConfig({...})` instead of touching process.env.
 
@@ -20,6 +22,12 @@ export interface Config {
   readonly cursorSecret: string;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /**
+   * Which peers are proxies whose `X-Forwarded-Proto`, `-Host` and `-For` are believed: `false` (none, the
+   * default), or a comma-separated list of addresses, CIDR ranges and the words `loopback`, `linklocal`,
+   * `uniquelocal`. Absolute URLs, the Host check and per-client rate limits all follow from it.
+   */
+  readonly trustProxy: false | string;
   /** Refuse changes (PUT, PATCH, DELETE) that do not send `If-Match`, with 428. */
   readonly requireIfMatch: boolean;
   /** The origin clients reach the API at (`https://api.example.com`); absolute URLs use it. Unset: the Host header. */
@@ -69,6 +77,12 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
     seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),
     requireIfMatch: read('REQUIRE_IF_MATCH', false, boolean, 'true or false'),
+    trustProxy: read<false | string>(
+      'TRUST_PROXY',
+      false,
+      proxyList,
+      'false, or addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+    ),
     responseValidation: read(
       'RESPONSE_VALIDATION',
       production ? 'off' : 'log',
@@ -131,6 +145,19 @@ function origin(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function proxyList(raw: string): false | string | undefined {
+  if (raw === 'false') return false;
+  const entries = raw.split(',').map((e) => e.trim());
+  const valid = entries.every((entry) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return valid ? entries.join(',') : undefined;
 }
 
 function boolean(raw: string): boolean | undefined {

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       seedDemoData: true,
       requireIfMatch: false,
+      trustProxy: false,
       responseValidation: 'log',
       bodyLimit: 65536,
     });
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       MIGRATE_ON_START: 'false',
       SEED_DEMO_DATA: '0',
       REQUIRE_IF_MATCH: 'true',
+      TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback',
       RESPONSE_VALIDATION: 'strict',
       CURSOR_SECRET: 'a'.repeat(32),
       BODY_LIMIT: '2048',
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
       migrateOnStart: false,
       seedDemoData: false,
       requireIfMatch: true,
+      trustProxy: '127.0.0.1,10.0.0.0/8,loopback',
       responseValidation: 'strict',
       cursorSecret: 'a'.repeat(32),
       bodyLimit: 2048,
@@ -66,6 +69,9 @@ describe('loadConfig', () => {
     ['ACCESS_TOKEN_TTL', '5'],
     ['REFRESH_TOKEN_TTL', 'forever'],
     ['PASSWORD_HASH_COST', '8'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'proxy.example'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));

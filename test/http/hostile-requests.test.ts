@@ -81,3 +81,42 @@ describe('many mistakes at once', () => {
     expect(response.data.errors[0].pointer.length).toBeLessThanOrEqual(1024);
   });
 });
+
+describe('behind a reverse proxy', () => {
+  const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.test' };
+
+  it('builds Location and next from the forwarded scheme and host when the proxy is trusted', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: '127.0.0.1' });
+    try {
+      const created = await proxied.request({
+        method: 'POST',
+        url: '/stores',
+        headers: forwarded,
+        payload: { name: 'A' },
+      });
+      expect(created.headers.location).toBe(`https://api.example.test/stores/${created.data.id}`);
+      await proxied.request({ method: 'POST', url: '/stores', payload: { name: 'B' } });
+      const page = await proxied.request({ method: 'GET', url: '/stores?limit=1', headers: forwarded, as: null });
+      expect(page.data.next).toMatch(/^https:\/\/api\.example\.test\/stores\?/);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('ignores forwarded headers from a peer it does not trust', async () => {
+    const created = await t.request({ method: 'POST', url: '/stores', headers: forwarded, payload: { name: 'A' } });
+    expect(created.headers.location).toBe(`http://localhost/stores/${created.data.id}`);
+    const elsewhere = await createTestApp({ TRUST_PROXY: '10.0.0.1' });
+    try {
+      const again = await elsewhere.request({
+        method: 'POST',
+        url: '/stores',
+        headers: forwarded,
+        payload: { name: 'A' },
+      });
+      expect(again.headers.location).toBe(`http://localhost/stores/${again.data.id}`);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
