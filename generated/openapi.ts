@@ -1024,6 +1024,15 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
+         *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
+         *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
+         *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
+         *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+         *     kept for 24 hours.
+         */
+        IdempotencyKey: string;
         /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
         IfNoneMatch: string;
         /**
@@ -1160,7 +1169,17 @@ export interface operations {
     createStore: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
+                 *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
+                 *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     kept for 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1188,6 +1207,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1379,7 +1399,17 @@ export interface operations {
     createItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
+                 *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
+                 *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     kept for 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1702,7 +1732,17 @@ export interface operations {
     createTag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
+                 *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
+                 *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     kept for 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1863,7 +1903,17 @@ export interface operations {
     registerUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
+                 *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
+                 *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     kept for 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1890,6 +1940,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

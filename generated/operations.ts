@@ -39,6 +39,7 @@ export const operations = {
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -372,6 +373,7 @@ export const operations = {
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
@@ -531,6 +533,7 @@ export interface Requests<P> {
     headers: NonNullable<Spec['listStores']['parameters']['header']>;
   };
   createStore: {
+    headers: NonNullable<Spec['createStore']['parameters']['header']>;
     body: Spec['createStore']['requestBody']['content']['application/json'];
     principal: P;
   };
@@ -555,6 +558,7 @@ export interface Requests<P> {
     headers: NonNullable<Spec['listItems']['parameters']['header']>;
   };
   createItem: {
+    headers: NonNullable<Spec['createItem']['parameters']['header']>;
     body: Spec['createItem']['requestBody']['content']['application/json'];
     principal: P;
   };
@@ -592,6 +596,7 @@ export interface Requests<P> {
     headers: NonNullable<Spec['listTags']['parameters']['header']>;
   };
   createTag: {
+    headers: NonNullable<Spec['createTag']['parameters']['header']>;
     body: Spec['createTag']['requestBody']['content']['application/json'];
     principal: P;
   };
@@ -611,6 +616,7 @@ export interface Requests<P> {
     principal: P;
   };
   registerUser: {
+    headers: NonNullable<Spec['registerUser']['parameters']['header']>;
     body: Spec['registerUser']['requestBody']['content']['application/json'];
   };
   getCurrentUser: {
@@ -654,6 +660,7 @@ export interface Replies {
     | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
+    | { status: 422; headers?: never; body: Spec['createStore']['responses'][422]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] };
   getStore:
     | { status: 200; headers?: never; body: Spec['getStore']['responses'][200]['content']['application/json'] }
@@ -800,6 +807,7 @@ export interface Replies {
     | { status: 409; headers?: never; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['registerUser']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
+    | { status: 422; headers?: never; body: Spec['registerUser']['responses'][422]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['registerUser']['responses'][429]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['registerUser']['responses'][500]['content']['application/problem+json'] };
   getCurrentUser:

@@ -18,6 +18,7 @@ import { loadSpec } from './http/openapi-spec.js';
 import { malformed, problem } from './http/problem.js';
 import { registerResponseValidation } from './http/response-validation.js';
 import { sendProblem } from './http/send-problem.js';
+import { runOnce } from './idempotency/run-once.js';
 
 export interface AppDeps {
   db: Db;
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
+    runOnce: (request, work) => runOnce(db, request, work),
   });
   return app;
 }

@@ -24,6 +24,7 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     if (op.rateLimit) needs.push(429);
     if (op.parameters.some((p) => p.in === 'header' && p.name === 'If-None-Match')) needs.push(304);
     if (op.parameters.some((p) => p.in === 'header' && p.name === 'If-Match')) needs.push(412, 428);
+    if (op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) needs.push(409, 422);
     if (op.ownership && !isSecured(op)) broken.push(`${op.operationId}: x-ownership needs a security requirement`);
     const source = op.ownership?.from;
     if (source?.in === 'path' && !op.parameters.some((p) => p.in === 'path' && p.name === source.name)) {

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/20261124T000000-initial.js';
 import * as users from './migrations/20261124T010000-users.js';
+import * as idempotency from './migrations/20261124T020000-idempotency.js';
 
 // Listed by hand, oldest first, so the set of migrations is explicit and works the same from source or a bundle.
 const migrations: Record<string, Migration> = {
   '20261124T000000-initial': initial,
   '20261124T010000-users': users,
+  '20261124T020000-idempotency': idempotency,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,7 @@ export interface Database {
   users: UserTable;
   refresh_tokens: RefreshTokenTable;
   revoked_access_tokens: RevokedAccessTokenTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface StoreTable {
@@ -67,5 +68,20 @@ export interface RefreshTokenTable {
 
 export interface RevokedAccessTokenTable {
   token_id: string;
+  expires_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  /** Whose key it is: `user:<id>`, or `client:<address>` for operations anyone may call. */
+  scope: string;
+  key: string;
+  operation_id: string;
+  /** SHA-256 of the operation, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** Null while the first request runs; then its answer. */
+  status: number | null;
+  headers: string | null;
+  body: string | null;
+  created_at: string;
   expires_at: string;
 }

@@ -1,24 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
-import { etagOf, matches, noneMatch } from './conditional.js';
+import { etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
-import { forbidden, type Problem, problem, validationFailed } from './problem.js';
+import { forbidden, problem, validationFailed } from './problem.js';
 import { compileRequestValidator, type RequestInput } from './request-validator.js';
 import { type Authorize, type SecurityScheme, securityFor } from './security.js';
-import { sendProblem } from './send-problem.js';
+import { type AnyReply, send } from './send-reply.js';
 
 type Operation = (typeof operations)[OperationId];
-
-/** Any operation's reply, as the binding handles it once the handler's own type has been checked. */
-interface AnyReply {
-  status: number;
-  headers?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-}
 
 type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<AnyReply>;
 
@@ -33,7 +26,14 @@ export interface BindingDeps {
   auth: AuthSettings;
   publicUrl: string | undefined;
   requireIfMatch: boolean;
+  /** Runs a create at most once per caller and Idempotency-Key (see src/idempotency/run-once.ts). */
+  runOnce: RunOnce;
 }
+
+export type RunOnce = (
+  request: { scope: string; key: string; operationId: string; fingerprint: unknown },
+  work: (db: Db) => Promise<AnyReply>,
+) => Promise<{ kind: 'answer'; answer: AnyReply } | { kind: 'in-flight' } | { kind: 'mismatch' }>;
 
 /**
  * Registers one Fastify route per operation in openapi.yaml, so routing is done once by Fastify's router.
@@ -52,6 +52,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     const guardedBy = acceptsHeader(deps.spec, operationId, 'If-Match')
       ? readerOf(operation, deps.handlers)
       : undefined;
+    const idempotent = acceptsHeader(deps.spec, operationId, 'Idempotency-Key');
     const authenticate = securityFor(operation, deps.securitySchemes);
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
@@ -104,6 +105,33 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           body: input.requestBody,
           principal,
         };
+        const key = request.headers['idempotency-key'];
+        if (idempotent && typeof key === 'string') {
+          const outcome = await deps.runOnce(
+            {
+              scope: principal ? `user:${principal.userId}` : `client:${request.ip}`,
+              key: key.replace(/^"(.*)"$/, '$1'),
+              operationId,
+              fingerprint: [input.path, input.requestBody],
+            },
+            (db) => handler(typedRequest, createContext(request, origin, { ...deps, db })),
+          );
+          if (outcome.kind === 'mismatch') {
+            return send(
+              reply,
+              operation,
+              problem(422, 'This Idempotency-Key was used with another request. Use a new key.'),
+            );
+          }
+          if (outcome.kind === 'in-flight') {
+            return send(
+              reply,
+              operation,
+              problem(409, 'The request with this Idempotency-Key is still running. Retry later.'),
+            );
+          }
+          return send(reply, operation, outcome.answer, request);
+        }
         const ifMatch = request.headers['if-match'];
         if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
           return send(reply, operation, problem(428, 'Send If-Match with the ETag you last saw to change this.'));
@@ -154,44 +182,6 @@ function checkMediaType(operation: Operation, request: FastifyRequest): AnyReply
   const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (essence === body.contentType) return undefined;
   return problem(415, `This operation takes a body of type ${body.contentType}, not ${essence || 'an untyped body'}.`);
-}
-
-interface DeclaredResponse {
-  contentType: string | null;
-  headers: readonly { name: string; owner: 'binding' | 'handler'; value?: string }[];
-}
-
-/**
- * Sends a reply as the spec declares it: the handler's headers, the headers the spec pins to one value, an ETag
- * over the exact bytes sent, and the body in its media type. A GET whose `If-None-Match` holds the current ETag
- * gets the 304 the spec declares instead, with no body.
- */
-function send(reply: FastifyReply, operation: Operation, result: AnyReply, request?: FastifyRequest): FastifyReply {
-  const responses = operation.responses as Record<number, DeclaredResponse>;
-  const declared = responses[result.status];
-  reply.code(result.status);
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (value !== undefined) reply.header(name, String(value));
-  }
-  for (const header of declared?.headers ?? []) {
-    if (header.value !== undefined) reply.header(header.name, header.value);
-  }
-  if (declared?.headers.some((h) => h.name === 'ETag') && result.body !== undefined) {
-    const serialized = JSON.stringify(result.body);
-    const etag = etagOf(serialized);
-    reply.header('etag', etag);
-    const notModified = responses[304];
-    if (notModified && request && !noneMatch(request.headers['if-none-match'], etag)) {
-      for (const header of notModified.headers) if (header.value !== undefined) reply.header(header.name, header.value);
-      return reply.code(304).send();
-    }
-    return reply.type(declared.contentType ?? 'application/json').send(serialized);
-  }
-  if (!declared?.contentType || result.body === undefined) return reply.send();
-  if (declared.contentType === 'application/problem+json') {
-    return sendProblem(reply, { status: result.status, body: result.body as Problem });
-  }
-  return reply.type(declared.contentType).send(result.body);
 }
 
 function headerParameterNames(spec: LoadedSpec, operationId: string): string[] {

@@ -1,0 +1,38 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { IdempotencyKeyTable } from '../db/schema.js';
+
+export type IdempotencyRow = Selectable<IdempotencyKeyTable>;
+
+/** Claims the key; false when someone holds it already. Expired rows of the key are cleared first. */
+export async function claim(db: Db, row: IdempotencyRow, now: string): Promise<boolean> {
+  await db.deleteFrom('idempotency_keys').where('expires_at', '<', now).execute();
+  const result = await db
+    .insertInto('idempotency_keys')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export function find(db: Db, scope: string, key: string): Promise<IdempotencyRow | undefined> {
+  return db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+export function record(
+  db: Db,
+  scope: string,
+  key: string,
+  answer: Pick<IdempotencyRow, 'status' | 'headers' | 'body'>,
+) {
+  return db.updateTable('idempotency_keys').set(answer).where('scope', '=', scope).where('key', '=', key).execute();
+}
+
+export function release(db: Db, scope: string, key: string) {
+  return db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+}

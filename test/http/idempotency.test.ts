@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { givenStore } from '../helpers/fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const create = (key: string, name: string, as?: Parameters<TestApp['request']>[0]['as']) =>
+  t.request({
+    method: 'POST',
+    url: '/stores',
+    headers: { 'idempotency-key': key },
+    payload: { name },
+    ...(as !== undefined && { as }),
+  });
+const storeRows = async () => (await t.db.selectFrom('stores').selectAll().execute()).length;
+
+describe('Idempotency-Key', () => {
+  it('answers 10 concurrent sends of one key and body identically, creating one store', async () => {
+    const key = '"8e03978e-40d5-43e8-bc93-6894a57f9324"';
+    const answers = await Promise.all(Array.from({ length: 10 }, () => create(key, 'Once')));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
+    expect(await storeRows()).toBe(1);
+  });
+
+  it('replays the first answer to a later retry, even after the store was renamed', async () => {
+    const first = await create('retry-1', 'First');
+    const again = await create('retry-1', 'First');
+    expect(again.statusCode).toBe(201);
+    expect(again.body).toBe(first.body);
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(await storeRows()).toBe(1);
+  });
+
+  it('refuses the same key with another body (422) and creates nothing', async () => {
+    await create('changed', 'One');
+    const other = await create('changed', 'Two');
+    expect(other.statusCode).toBe(422);
+    expect(other.data.detail).toContain('another request');
+    expect(await storeRows()).toBe(1);
+  });
+
+  it('keeps keys per caller: another user with the same key creates their own', async () => {
+    const other = await t.signUp();
+    expect((await create('shared-key', 'Mine')).statusCode).toBe(201);
+    expect((await create('shared-key', 'Theirs', other)).statusCode).toBe(201);
+    expect(await storeRows()).toBe(2);
+  });
+
+  it('replays a refusal too: a 409 for a taken name is the answer that key keeps', async () => {
+    await givenStore(t, 'Taken');
+    const first = await create('taken', 'Taken');
+    expect(first.statusCode).toBe(409);
+    const again = await create('taken', 'Taken');
+    expect(again.statusCode).toBe(409);
+    expect(again.data.detail).toBe(first.data.detail);
+  });
+
+  it('answers 400 to a key that is not a structured-field string or token', async () => {
+    const response = await create('has space', 'X');
+    expect(response.statusCode).toBe(400);
+    expect(response.data.errors[0]).toMatchObject({ location: 'header', pointer: '/idempotency-key' });
+  });
+
+  // On SQLite the first request's transaction holds the one connection, so a duplicate on the same instance
+  // simply waits for its answer. A 409 comes when the first runs elsewhere, as a claim in the database shows.
+  const pendingClaim = (createdAt: Date) => ({
+    scope: `user:${t.user.id}`,
+    key: 'elsewhere',
+    operation_id: 'createStore',
+    fingerprint: createHash('sha256')
+      .update(JSON.stringify([{}, { name: 'X' }]))
+      .digest('base64url'),
+    status: null,
+    headers: null,
+    body: null,
+    created_at: createdAt.toISOString(),
+    expires_at: new Date(createdAt.getTime() + 86_400_000).toISOString(),
+  });
+
+  it('answers 409 after waiting 5 s while another instance still runs the first request', async () => {
+    await t.db.insertInto('idempotency_keys').values(pendingClaim(new Date())).execute();
+    const started = Date.now();
+    const response = await create('elsewhere', 'X');
+    expect(response.statusCode).toBe(409);
+    expect(response.data.detail).toContain('still running');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+    expect(await storeRows()).toBe(0);
+  });
+
+  it('takes over a claim left by a request that died a minute ago, and creates once', async () => {
+    await t.db
+      .insertInto('idempotency_keys')
+      .values(pendingClaim(new Date(Date.now() - 120_000)))
+      .execute();
+    expect((await create('elsewhere', 'X')).statusCode).toBe(201);
+    expect((await create('elsewhere', 'X')).statusCode).toBe(201);
+    expect(await storeRows()).toBe(1);
+  });
+});
