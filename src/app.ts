@@ -12,6 +12,7 @@ import { requestIdFrom } from './http/conditional.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
+import { registerHttpLayer } from './http/http-layer.js';
 import { registerLandingPage } from './http/landing-page.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { loadSpec } from './http/openapi-spec.js';
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);

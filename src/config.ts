@@ -28,6 +28,8 @@ export interface Config {
    * `uniquelocal`. Absolute URLs, the Host check and per-client rate limits all follow from it.
    */
   readonly trustProxy: false | string;
+  /** Browser origins allowed to call the API across origins (CORS); none by default. */
+  readonly corsOrigins: readonly string[];
   /** Refuse changes (PUT, PATCH, DELETE) that do not send `If-Match`, with 428. */
   readonly requireIfMatch: boolean;
   /** The origin clients reach the API at (`https://api.example.com`); absolute URLs use it. Unset: the Host header. */
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
     seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),
     requireIfMatch: read('REQUIRE_IF_MATCH', false, boolean, 'true or false'),
+    corsOrigins: read<readonly string[]>('CORS_ORIGINS', [], originList, 'a comma-separated list of http(s) origins'),
     trustProxy: read<false | string>(
       'TRUST_PROXY',
       false,
@@ -145,6 +148,11 @@ function origin(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function originList(raw: string): readonly string[] | undefined {
+  const origins = raw.split(',').map((o) => origin(o.trim()));
+  return origins.every((o) => o !== undefined) ? Object.freeze(origins as string[]) : undefined;
 }
 
 function proxyList(raw: string): false | string | undefined {

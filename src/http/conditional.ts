@@ -12,10 +12,14 @@ function tagsIn(header: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-/** `If-None-Match` (RFC 9110 §13.1.2): weak comparison, so `W/"x"` matches `"x"`; `*` matches anything. */
+/**
+ * `If-None-Match` (RFC 9110 §13.1.2): weak comparison, so `W/"x"` matches `"x"`; `*` matches anything. The tag
+ * of a compressed copy (`"x-gzip"`) names the same representation, so it matches too.
+ */
 export function noneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return true;
-  return !tagsIn(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+  const plain = (tag: string) => tag.replace(/^W\//, '').replace(/-(?:br|gzip|deflate)"$/, '"');
+  return !tagsIn(header).some((tag) => tag === '*' || plain(tag) === etag);
 }
 
 /** `If-Match` (RFC 9110 §13.1.1): strong comparison, so a weak tag never matches; `*` matches any current one. */

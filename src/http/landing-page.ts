@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { usePagePolicy } from './http-layer.js';
 import type { LoadedSpec } from './openapi-spec.js';
 
 /** A small page at `/` for a person who opens the API in a browser: what it is and where to go next. */
@@ -29,7 +30,10 @@ export function registerLandingPage(app: FastifyInstance, spec: LoadedSpec): voi
 </body>
 </html>
 `;
-  app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/', (_request, reply) => {
+    usePagePolicy(reply);
+    return reply.type('text/html; charset=utf-8').send(page);
+  });
 }
 
 function escapeHtml(text: string): string {

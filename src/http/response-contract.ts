@@ -22,7 +22,10 @@ interface DeclaredResponse {
   headers: Map<string, { required: boolean; validate: ValidateFunction }>;
 }
 
-/** Headers any HTTP response may carry without the spec declaring them. */
+/**
+ * Headers any HTTP response may carry without the spec declaring them: message framing, content coding, CORS,
+ * and the security headers every response gets. They belong to the HTTP layer, not to an operation's contract.
+ */
 const transportHeaders = new Set([
   'content-type',
   'content-length',
@@ -30,6 +33,23 @@ const transportHeaders = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
+  'content-encoding',
+  'vary',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
 ]);
 
 /**

@@ -59,7 +59,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const headers = { ...(sender && { authorization: `Bearer ${sender.accessToken}` }), ...options.headers };
     const response = await app.inject({ ...options, headers });
     const type = String(response.headers['content-type'] ?? '');
-    const data = type.includes('json') && response.body !== '' ? JSON.parse(response.body) : undefined;
+    const plain = response.headers['content-encoding'] === undefined;
+    const data = plain && type.includes('json') && response.body !== '' ? JSON.parse(response.body) : undefined;
     return Object.assign(response, { data });
   }
 

@@ -1,0 +1,93 @@
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { givenItem, givenStore } from '../helpers/fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('security headers', () => {
+  it.each(['/stores', '/stores/nope', '/nope', '/users/me'])(
+    'come with every API response, errors included: %s',
+    async (url) => {
+      const response = await t.request({ method: 'GET', url, as: null });
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    },
+  );
+
+  it.each(['/', '/docs/'])('let the page %s load its own scripts and styles, and never be framed', async (url) => {
+    const response = await t.request({ method: 'GET', url, as: null });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (origin: string) => ({
+    method: 'OPTIONS' as const,
+    url: '/stores',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
+    as: null,
+  });
+
+  it('answers an allowed origin, and never echoes one that is not on the list', async () => {
+    const configured = await createTestApp({ CORS_ORIGINS: 'https://app.example.com' });
+    try {
+      const allowed = await configured.request(preflight('https://app.example.com'));
+      expect(allowed.statusCode).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(allowed.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+      const evil = await configured.request(preflight('https://evil.example'));
+      expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+      const read = await configured.request({
+        method: 'GET',
+        url: '/stores',
+        headers: { origin: 'https://app.example.com' },
+        as: null,
+      });
+      expect(read.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(String(read.headers['access-control-expose-headers'])).toContain('ETag');
+    } finally {
+      await configured.close();
+    }
+  });
+
+  it('sends no CORS headers at all when no origin is configured', async () => {
+    const response = await t.request(preflight('https://app.example.com'));
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('compression', () => {
+  it('compresses when asked, with an ETag of its own that still revalidates', async () => {
+    const store = await givenStore(t);
+    for (let i = 0; i < 12; i++) await givenItem(t, store.id, `item ${i}`, i);
+    const plain = await t.request({ method: 'GET', url: '/items', as: null });
+    const zipped = await t.request({ method: 'GET', url: '/items', headers: { 'accept-encoding': 'gzip' }, as: null });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.data);
+    expect(zipped.headers.etag).toBe(`${String(plain.headers.etag).slice(0, -1)}-gzip"`);
+    const revalidated = await t.request({
+      method: 'GET',
+      url: '/items',
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': String(zipped.headers.etag) },
+      as: null,
+    });
+    expect(revalidated.statusCode).toBe(304);
+  });
+});
