@@ -20,6 +20,7 @@ export const operations = {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -36,6 +37,7 @@ export const operations = {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -57,6 +59,7 @@ export const operations = {
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -75,6 +78,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -98,6 +102,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -116,6 +121,7 @@ export const operations = {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -133,6 +139,7 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -154,6 +161,7 @@ export const operations = {
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -172,6 +180,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -195,6 +204,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -218,6 +228,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -238,6 +249,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
@@ -257,6 +269,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -273,6 +286,7 @@ export const operations = {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -290,6 +304,7 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -311,6 +326,7 @@ export const operations = {
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -329,6 +345,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -352,6 +369,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -370,6 +388,7 @@ export const operations = {
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -392,6 +411,7 @@ export const operations = {
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -411,6 +431,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -429,6 +450,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -445,6 +467,7 @@ export const operations = {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -464,6 +487,7 @@ export const operations = {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -483,6 +507,7 @@ export const operations = {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
@@ -500,6 +525,7 @@ export const operations = {
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
     },
   },
@@ -515,6 +541,7 @@ export const operations = {
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
       503: { contentType: 'application/problem+json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
     },
@@ -652,11 +679,13 @@ export interface Replies {
     | { status: 200; headers?: never; body: Spec['listStores']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listStores']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['listStores']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] };
   createStore:
     | { status: 201; headers: { 'Location': string }; body: Spec['createStore']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createStore']['responses'][401]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['createStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
@@ -667,6 +696,7 @@ export interface Replies {
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getStore']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['getStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] };
   updateStore:
     | { status: 200; headers?: never; body: Spec['updateStore']['responses'][200]['content']['application/json'] }
@@ -674,6 +704,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['updateStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['updateStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
@@ -686,6 +717,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteStore']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['deleteStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteStore']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
@@ -693,12 +725,14 @@ export interface Replies {
     | { status: 200; headers?: never; body: Spec['listItems']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listItems']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['listItems']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] };
   createItem:
     | { status: 201; headers: { 'Location': string }; body: Spec['createItem']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createItem']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['createItem']['responses'][403]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['createItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
@@ -709,6 +743,7 @@ export interface Replies {
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getItem']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['getItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] };
   replaceItem:
     | { status: 200; headers?: never; body: Spec['replaceItem']['responses'][200]['content']['application/json'] }
@@ -716,6 +751,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['replaceItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['replaceItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['replaceItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['replaceItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
@@ -728,6 +764,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['updateItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['updateItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
@@ -740,6 +777,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['deleteItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteItem']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
@@ -749,6 +787,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['tagItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['tagItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['tagItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['tagItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['tagItem']['responses'][422]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] };
   untagItem:
@@ -757,17 +796,20 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['untagItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['untagItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['untagItem']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['untagItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
   listTags:
     | { status: 200; headers?: never; body: Spec['listTags']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listTags']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['listTags']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] };
   createTag:
     | { status: 201; headers: { 'Location': string }; body: Spec['createTag']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createTag']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createTag']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['createTag']['responses'][403]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['createTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
@@ -778,6 +820,7 @@ export interface Replies {
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getTag']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['getTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] };
   updateTag:
     | { status: 200; headers?: never; body: Spec['updateTag']['responses'][200]['content']['application/json'] }
@@ -785,6 +828,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['updateTag']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['updateTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['updateTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
@@ -797,6 +841,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteTag']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['deleteTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteTag']['responses'][428]['content']['application/problem+json'] }
@@ -804,6 +849,7 @@ export interface Replies {
   registerUser:
     | { status: 201; headers: { 'Location': string }; body: Spec['registerUser']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['registerUser']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['registerUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['registerUser']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
@@ -815,6 +861,7 @@ export interface Replies {
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getCurrentUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getCurrentUser']['responses'][401]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['getCurrentUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] };
   getUser:
     | { status: 200; headers?: never; body: Spec['getUser']['responses'][200]['content']['application/json'] }
@@ -823,6 +870,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getUser']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['getUser']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getUser']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['getUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getUser']['responses'][500]['content']['application/problem+json'] };
   deleteUser:
     | { status: 204; headers?: never; body?: never }
@@ -830,11 +878,13 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteUser']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteUser']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteUser']['responses'][404]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['deleteUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteUser']['responses'][500]['content']['application/problem+json'] };
   createToken:
     | { status: 200; headers?: never; body: Spec['createToken']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['createToken']['responses'][406]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['createToken']['responses'][429]['content']['application/problem+json'] }
@@ -843,6 +893,7 @@ export interface Replies {
     | { status: 200; headers?: never; body: Spec['refreshToken']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['refreshToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['refreshToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['refreshToken']['responses'][406]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['refreshToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['refreshToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['refreshToken']['responses'][429]['content']['application/problem+json'] }
@@ -851,16 +902,19 @@ export interface Replies {
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['revokeToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['revokeToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['revokeToken']['responses'][406]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['revokeToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] };
   checkLiveness:
     | { status: 200; headers?: never; body: Spec['checkLiveness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkLiveness']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['checkLiveness']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['checkLiveness']['responses'][500]['content']['application/problem+json'] };
   checkReadiness:
     | { status: 200; headers?: never; body: Spec['checkReadiness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkReadiness']['responses'][400]['content']['application/problem+json'] }
+    | { status: 406; headers?: never; body: Spec['checkReadiness']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['checkReadiness']['responses'][500]['content']['application/problem+json'] }
     | { status: 503; headers?: never; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
-import { etagOf, matches } from './conditional.js';
+import { accepts, etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
 import type { LoadedSpec } from './openapi-spec.js';
@@ -53,6 +53,11 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       ? readerOf(operation, deps.handlers)
       : undefined;
     const idempotent = acceptsHeader(deps.spec, operationId, 'Idempotency-Key');
+    const answersWith = [
+      ...new Set(
+        Object.values(operation.responses as Record<number, { contentType: string | null }>).map((r) => r.contentType),
+      ),
+    ].filter((type): type is string => type !== null);
     const authenticate = securityFor(operation, deps.securitySchemes);
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
@@ -72,6 +77,9 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
         if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+        if (!accepts(request.headers.accept, answersWith)) {
+          return send(reply, operation, problem(406, `This operation answers with ${answersWith.join(' or ')} only.`));
+        }
         const authentication = authenticate && (await authenticate(request));
         if (authentication && !authentication.ok) return send(reply, operation, authentication.reply);
         const principal = authentication?.principal;

@@ -25,6 +25,7 @@ const types: Record<number, string> = {
   403: '/problems/forbidden',
   429: '/problems/rate-limited',
   404: '/problems/not-found',
+  406: '/problems/not-acceptable',
   405: '/problems/method-not-allowed',
   409: '/problems/conflict',
   413: '/problems/payload-too-large',

@@ -41,7 +41,8 @@ export function send(
   if (declared?.headers.some((h) => h.name === 'ETag') && result.body !== undefined) {
     const serialized = JSON.stringify(result.body);
     const etag = etagOf(serialized);
-    reply.header('etag', etag);
+    // A validated representation may be sent compressed: caches must key it by Accept-Encoding, 304s included.
+    reply.header('etag', etag).header('vary', 'Accept-Encoding');
     const notModified = responses[304];
     if (notModified && request && !noneMatch(request.headers['if-none-match'], etag)) {
       for (const header of notModified.headers) if (header.value !== undefined) reply.header(header.name, header.value);

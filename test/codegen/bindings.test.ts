@@ -16,7 +16,8 @@ function spec(operation: Record<string, unknown>, path = '/things/{thingId}', me
   };
 }
 
-const declared = (...statuses: number[]) =>
+const declared = (...given: number[]) => declaredOnly(...given, 406);
+const declaredOnly = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { $ref: '#/components/responses/Problem' }]));
 
 describe('readOperations', () => {
@@ -70,6 +71,7 @@ describe('checkBindingRules', () => {
   it.each([
     ['everything the binding may answer', { responses: declared(200, 400, 404, 500) }, 'get', []],
     ['no 500', { responses: declared(200, 400, 404) }, 'get', ['getThing must declare a 500 response']],
+    ['no 406', { responses: declaredOnly(200, 400, 404, 500) }, 'get', ['getThing must declare a 406 response']],
     ['no 400', { responses: declared(200, 404, 500) }, 'get', ['getThing must declare a 400 response']],
     [
       'no 404 with a path parameter',
@@ -124,6 +126,6 @@ describe('renderBindings', () => {
     expect(source).toContain(
       "| { status: 404; headers?: never; body: Spec['getThing']['responses'][404]['content']['application/problem+json'] }",
     );
-    expect(source.match(/\| \{ status: /g)).toHaveLength(5);
+    expect(source.match(/\| \{ status: /g)).toHaveLength(6);
   });
 });

@@ -18,6 +18,7 @@ describe('validators and revalidation', () => {
     const first = await t.request({ method: 'GET', url: `/stores/${store.id}`, as: null });
     expect(first.headers.etag).toMatch(strongTag);
     expect(first.headers['cache-control']).toBe('public, no-cache');
+    expect(first.headers.vary).toBe('Accept-Encoding');
     for (const tag of [first.headers.etag, `W/${first.headers.etag}`, `"other", ${first.headers.etag}`, '*']) {
       const again = await t.request({
         method: 'GET',
@@ -29,6 +30,7 @@ describe('validators and revalidation', () => {
       expect(again.body).toBe('');
       expect(again.headers.etag).toBe(first.headers.etag);
       expect(again.headers['cache-control']).toBe('public, no-cache');
+      expect(again.headers.vary).toBe('Accept-Encoding');
     }
     const stale = await t.request({
       method: 'GET',
