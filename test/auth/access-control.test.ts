@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operations } from '../../generated/operations.js';
-import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
-import { build, type Ids, ids } from '../helpers/valid-requests.js';
+import { build, givenFixture, type Ids, ids } from '../helpers/valid-requests.js';
 
 // Who may call what is read from openapi.yaml (each operation's `security` and `x-ownership`), so these tables
 // cover every operation the spec has, now and later: nothing here names an operation by hand.
@@ -15,10 +14,7 @@ let fixture: Ids;
 let stranger: TestUser;
 beforeEach(async () => {
   t = await createTestApp();
-  const store = await givenStore(t);
-  const item = await givenItem(t, store.id);
-  const tag = await givenTag(t, store.id);
-  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id, user: t.user };
+  fixture = await givenFixture(t);
   stranger = await t.signUp('stranger@example.com');
 });
 afterEach(async () => {

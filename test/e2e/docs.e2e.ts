@@ -1,48 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OperationId, operations } from '../../generated/operations.js';
 import { loadSpec } from '../../src/http/openapi-spec.js';
+import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // Swagger UI at /docs, used as a person would: in Debian's Chromium, driven by playwright-core, against the real
 // server process. Screenshots go to test/e2e/screenshots/ (the README shows docs.png).
-const root = new URL('../../', import.meta.url).pathname;
-const screenshots = join(root, 'test/e2e/screenshots');
-const port = 41_000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-let folder: string;
-let server: ChildProcess;
+const screenshots = new URL('screenshots/', import.meta.url).pathname;
+let server: ServerProcess;
+let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'stores-api-e2e-'));
   await mkdir(screenshots, { recursive: true });
-  server = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: join(folder, 'e2e.db'),
-      RESPONSE_VALIDATION: 'strict',
-      PASSWORD_HASH_COST: '10',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'inherit',
-  });
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server = await startServer({ LOG_LEVEL: 'warn' });
+  base = server.base;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -59,8 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  await rm(folder, { recursive: true, force: true });
+  await server?.stop();
 });
 
 async function openDocs(page: Page, hash = ''): Promise<void> {

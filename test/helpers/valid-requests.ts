@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { type OperationId, operations } from '../../generated/operations.js';
-import type { TestUser } from './test-app.js';
+import { givenItem, givenStore, givenTag } from './fixtures.js';
+import type { TestApp, TestUser } from './test-app.js';
 
 // One valid request per operation. Typed by OperationId, so an operation added to openapi.yaml does not compile
 // until it has a row here, and every table-driven test below covers it.
@@ -52,4 +53,12 @@ export function build(id: OperationId, fixture: Ids, overrides: Partial<InjectOp
     options.payload = JSON.stringify(payload);
   }
   return { ...options, ...overrides };
+}
+
+/** A store with an item and a tag, owned by the app's default user: enough for a valid request to every operation. */
+export async function givenFixture(t: TestApp): Promise<Ids> {
+  const store = await givenStore(t);
+  const item = await givenItem(t, store.id);
+  const tag = await givenTag(t, store.id);
+  return { storeId: store.id, itemId: item.id, tagId: tag.id, user: t.user };
 }

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operations } from '../../generated/operations.js';
-import { givenItem, givenStore, givenTag } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { build, type Ids, ids } from '../helpers/valid-requests.js';
+import { build, givenFixture, type Ids, ids } from '../helpers/valid-requests.js';
 
 const withBody = ids.filter((id) => operations[id].requestBody !== null);
 // Health checks answer database failures themselves (liveness never asks it, readiness says 503): test/health.
@@ -13,10 +12,7 @@ let t: TestApp;
 let fixture: Ids;
 beforeEach(async () => {
   t = await createTestApp();
-  const store = await givenStore(t);
-  const item = await givenItem(t, store.id);
-  const tag = await givenTag(t, store.id);
-  fixture = { storeId: store.id, itemId: item.id, tagId: tag.id, user: t.user };
+  fixture = await givenFixture(t);
 });
 afterEach(async () => {
   await t.close();

@@ -1,45 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // The real process as `npm start` runs it, on a real socket and a new SQLite file: it migrates, loads the demo
 // catalogue, serves the docs and the seed text's store, checks its own responses (strict), and stops cleanly.
-const root = new URL('../../', import.meta.url).pathname;
-const port = 39_000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-let folder: string;
-let server: ChildProcess;
-let output = '';
+let server: ServerProcess;
+let base: string;
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
-  server = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: join(folder, 'nested', 'stores.db'),
-      RESPONSE_VALIDATION: 'strict',
-      PASSWORD_HASH_COST: '10',
-      LOG_LEVEL: 'info',
-    },
-  });
-  server.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  server.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  for (let i = 0; i < 100 && !output.includes('Server listening'); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(output).toContain('Server listening');
+  server = await startServer();
+  base = server.base;
+  expect(server.output()).toContain('Server listening');
 });
 
 afterAll(async () => {
-  if (server.exitCode === null) server.kill('SIGKILL');
-  await rm(folder, { recursive: true, force: true });
+  await server.stop('SIGKILL');
 });
 
 describe('the server process', () => {
@@ -84,9 +58,7 @@ describe('the server process', () => {
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).not.toContain('response breaks the OpenAPI contract');
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).not.toContain('response breaks the OpenAPI contract');
   });
 });
