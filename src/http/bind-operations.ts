@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
-import { accepts, etagOf, matches } from './conditional.js';
+import { etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
+import { accepts } from './negotiation.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
 import { forbidden, problem, validationFailed } from './problem.js';
@@ -49,10 +50,8 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     // all driven through one code path, so the specific types give way to their common shape.
     const handler = deps.handlers[operationId] as AnyHandler;
     // A change that honours If-Match reads the current representation from the GET on the same path.
-    const guardedBy = acceptsHeader(deps.spec, operationId, 'If-Match')
-      ? readerOf(operation, deps.handlers)
-      : undefined;
-    const idempotent = acceptsHeader(deps.spec, operationId, 'Idempotency-Key');
+    const guardedBy = headerNames.includes('If-Match') ? readerOf(operation, deps.handlers) : undefined;
+    const idempotent = headerNames.includes('Idempotency-Key');
     const answersWith = [
       ...new Set(
         Object.values(operation.responses as Record<number, { contentType: string | null }>).map((r) => r.contentType),
@@ -113,61 +112,65 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           body: input.requestBody,
           principal,
         };
+        const run = (db: Db) => handler(typedRequest, createContext(request, origin, { ...deps, db }));
         const key = request.headers['idempotency-key'];
-        if (idempotent && typeof key === 'string') {
-          const outcome = await deps.runOnce(
-            {
-              scope: principal ? `user:${principal.userId}` : `client:${request.ip}`,
-              key: key.replace(/^"(.*)"$/, '$1'),
-              operationId,
-              fingerprint: [input.path, input.requestBody],
-            },
-            (db) => handler(typedRequest, createContext(request, origin, { ...deps, db })),
-          );
-          if (outcome.kind === 'mismatch') {
-            return send(
-              reply,
-              operation,
-              problem(422, 'This Idempotency-Key was used with another request. Use a new key.'),
-            );
-          }
-          if (outcome.kind === 'in-flight') {
-            return send(
-              reply,
-              operation,
-              problem(409, 'The request with this Idempotency-Key is still running. Retry later.'),
-            );
-          }
-          return send(reply, operation, outcome.answer, request);
-        }
         const ifMatch = request.headers['if-match'];
-        if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
-          return send(reply, operation, problem(428, 'Send If-Match with the ETag you last saw to change this.'));
+        let result: AnyReply;
+        if (idempotent && typeof key === 'string') {
+          const scope = principal ? `user:${principal.userId}` : `client:${request.ip}`;
+          result = await runIdempotently(deps.runOnce, { scope, key, operationId, input }, run);
+        } else if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
+          result = problem(428, 'Send If-Match with the ETag you last saw to change this.');
+        } else if (guardedBy && ifMatch !== undefined) {
+          const readCurrent = (db: Db) =>
+            guardedBy(
+              { path: input.path, query: {}, headers: {}, principal },
+              createContext(request, origin, { ...deps, db }),
+            );
+          result = await runIfMatch(deps.db, ifMatch, readCurrent, run);
+        } else {
+          result = await run(deps.db);
         }
-        if (!guardedBy || ifMatch === undefined) {
-          return send(reply, operation, await handler(typedRequest, createContext(request, origin, deps)), request);
-        }
-        // The precondition and the change share one transaction, so of two clients holding the same ETag only
-        // one can change the resource; the other finds a new ETag and gets 412.
-        const result = await deps.db.transaction().execute(async (trx) => {
-          const ctx = createContext(request, origin, { ...deps, db: trx });
-          const current = await guardedBy({ path: input.path, query: {}, headers: {}, principal }, ctx);
-          // Preconditions count only where the answer would otherwise be a success (RFC 9110 §13.2.1): a
-          // missing resource is still 404.
-          if (current.status === 200 && !matches(ifMatch, etagOf(JSON.stringify(current.body)))) {
-            return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');
-          }
-          return handler(typedRequest, ctx);
-        });
         return send(reply, operation, result, request);
       },
     });
   }
 }
 
-function acceptsHeader(spec: LoadedSpec, operationId: string, name: string): boolean {
-  const parameters = spec.backend.getOperation(operationId)?.parameters ?? [];
-  return parameters.some((p) => 'in' in p && p.in === 'header' && p.name === name);
+/** A create with an Idempotency-Key: the first answer for this caller and key, or why there is none yet. */
+async function runIdempotently(
+  runOnce: RunOnce,
+  request: { scope: string; key: string; operationId: string; input: RequestInput },
+  run: (db: Db) => Promise<AnyReply>,
+): Promise<AnyReply> {
+  const { scope, key, operationId, input } = request;
+  const fingerprint = [input.path, input.requestBody];
+  const outcome = await runOnce({ scope, key: key.replace(/^"(.*)"$/, '$1'), operationId, fingerprint }, run);
+  if (outcome.kind === 'mismatch')
+    return problem(422, 'This Idempotency-Key was used with another request. Use a new key.');
+  if (outcome.kind === 'in-flight')
+    return problem(409, 'The request with this Idempotency-Key is still running. Retry later.');
+  return outcome.answer;
+}
+
+/**
+ * A change with If-Match. The precondition and the change share one transaction, so of two clients holding the
+ * same ETag only one can change the resource; the other finds a new ETag and gets 412. Preconditions count only
+ * where the answer would otherwise be a success (RFC 9110 §13.2.1): a missing resource is still 404.
+ */
+function runIfMatch(
+  db: Db,
+  ifMatch: string,
+  readCurrent: (db: Db) => Promise<AnyReply>,
+  run: (db: Db) => Promise<AnyReply>,
+): Promise<AnyReply> {
+  return db.transaction().execute(async (trx) => {
+    const current = await readCurrent(trx);
+    if (current.status === 200 && !matches(ifMatch, etagOf(JSON.stringify(current.body)))) {
+      return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');
+    }
+    return run(trx);
+  });
 }
 
 /** The handler of the GET on the same path as a change: it gives the representation an If-Match is about. */

@@ -26,21 +26,3 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
 export function matches(header: string, etag: string): boolean {
   return tagsIn(header).some((tag) => tag === '*' || tag === etag);
 }
-
-/**
- * Whether an `Accept` header leaves room for one of the media types an operation answers with: absent, a range
- * such as `*\/*` or `application/*`, or one of them by name, without `q=0`.
- */
-export function accepts(header: string | undefined, mediaTypes: readonly string[]): boolean {
-  if (header === undefined || header.trim() === '') return true;
-  return header.split(',').some((range) => {
-    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
-    if (params.some((p) => /^q=0(\.0{0,3})?$/.test(p))) return false;
-    return type === '*/*' || type === 'application/*' || mediaTypes.includes(type);
-  });
-}
-
-/** The request id: the caller's `X-Request-Id` when it is well formed, else a new one. */
-export function requestIdFrom(header: string | string[] | undefined, fresh: () => string): string {
-  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : fresh();
-}

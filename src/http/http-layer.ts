@@ -10,7 +10,7 @@ const apiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; 
  * The CSP for the pages a person opens (`/`, `/docs`): Swagger UI's own scripts and styles (it sets inline
  * styles and data: icons) and calls to this origin for "Try it out"; still never framed.
  */
-export const pagePolicy =
+const pagePolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 

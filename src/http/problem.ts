@@ -53,8 +53,11 @@ export const conflict = (detail: string) => problem(409, detail);
 export const unprocessable = (detail: string) => problem(422, detail);
 export const malformed = (detail: string) => problem(400, detail, '/problems/malformed-request');
 
-/** A 400 listing what failed; past `limit` issues, the detail says how many more there were. */
-export function validationFailed(errors: ValidationIssue[], limit = 100): { status: 400; body: Problem } {
+/** The most issues one problem lists, as the Problem schema's `errors.maxItems` allows. */
+const maxIssues = 100;
+
+/** A 400 listing what failed; past `maxIssues`, the detail says how many there were in all. */
+export function validationFailed(errors: ValidationIssue[], limit = maxIssues): { status: 400; body: Problem } {
   const count = errors.length === 1 ? '1 invalid value' : `${errors.length} invalid values`;
   const listed = errors.length > limit ? ` The first ${limit} are listed.` : '';
   const result = problem(400, `The request has ${count}.${listed}`, '/problems/validation-failed');

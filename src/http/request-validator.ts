@@ -13,6 +13,9 @@ export interface RequestInput {
 
 export type RequestValidator = (input: RequestInput) => ValidationIssue[];
 
+/** Compiles the bodies openapi-backend leaves out; one instance, made when the first one is needed. */
+let bodyAjv: ReturnType<typeof createAjv> | undefined;
+
 /**
  * Compiles, once, every check for one operation. Parameters (path, query, header) and `application/json` bodies
  * use the validators openapi-backend compiled at init; openapi-backend skips every other body media type (such as
@@ -26,8 +29,9 @@ export function compileRequestValidator(backend: OpenAPIBackend, operationId: st
   const body = operation?.requestBody;
   if (body && !('$ref' in body) && !body.content['application/json']) {
     const [mediaType] = Object.values(body.content);
+    bodyAjv ??= createAjv();
     validators.push(
-      createAjv().compile({
+      bodyAjv.compile({
         type: 'object',
         properties: { requestBody: mediaType?.schema ?? {} },
         required: body.required ? ['requestBody'] : [],
@@ -43,8 +47,7 @@ export function compileRequestValidator(backend: OpenAPIBackend, operationId: st
   };
 }
 
-/** The most issues one problem lists, and the longest pointer, as the Problem schema allows. */
-export const maxIssues = 100;
+/** The longest pointer the Problem schema allows. */
 const maxPointer = 1024;
 
 const locations: Record<string, ValidationIssue['location']> = {

@@ -60,10 +60,8 @@ export function deleteTag(db: Db, id: string): Promise<'deleted' | 'not-found' |
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('tag_id', '=', id)
       .executeTakeFirstOrThrow();
-    if (Number(uses.count) > 0) {
-      const exists = await findTag(trx, id);
-      return exists ? { inUseBy: Number(uses.count) } : 'not-found';
-    }
+    // A link names an existing tag (foreign key), so a tag with links exists.
+    if (Number(uses.count) > 0) return { inUseBy: Number(uses.count) };
     const result = await trx.deleteFrom('tags').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n ? 'deleted' : 'not-found';
   });
