@@ -13,16 +13,20 @@ function tagsIn(header: string): string[] {
 }
 
 /**
- * `If-None-Match` (RFC 9110 §13.1.2): weak comparison, so `W/"x"` matches `"x"`; `*` matches anything. The tag
- * of a compressed copy (`"x-gzip"`) names the same representation, so it matches too.
+ * The representation a tag names: the tag of a compressed copy (`"x-gzip"`) names the same one as `"x"`, so
+ * both comparisons below accept either.
  */
+function representationOf(tag: string): string {
+  return tag.replace(/-(?:br|gzip|deflate)"$/, '"');
+}
+
+/** `If-None-Match` (RFC 9110 §13.1.2): weak comparison, so `W/"x"` matches `"x"`; `*` matches anything. */
 export function noneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return true;
-  const plain = (tag: string) => tag.replace(/^W\//, '').replace(/-(?:br|gzip|deflate)"$/, '"');
-  return !tagsIn(header).some((tag) => tag === '*' || plain(tag) === etag);
+  return !tagsIn(header).some((tag) => tag === '*' || representationOf(tag.replace(/^W\//, '')) === etag);
 }
 
 /** `If-Match` (RFC 9110 §13.1.1): strong comparison, so a weak tag never matches; `*` matches any current one. */
 export function matches(header: string, etag: string): boolean {
-  return tagsIn(header).some((tag) => tag === '*' || tag === etag);
+  return tagsIn(header).some((tag) => tag === '*' || (!tag.startsWith('W/') && representationOf(tag) === etag));
 }

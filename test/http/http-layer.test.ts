@@ -91,3 +91,24 @@ describe('compression', () => {
     expect(revalidated.statusCode).toBe(304);
   });
 });
+
+describe('validators across encodings', () => {
+  it('accepts in If-Match the ETag of a compressed copy, which names the same representation; never a weak one', async () => {
+    const store = await givenStore(t);
+    const item = await givenItem(t, store.id);
+    const etag = String((await t.request({ method: 'GET', url: `/items/${item.id}`, as: null })).headers.etag);
+    // What a client holds after reading the item compressed (the compression test above shows the form).
+    const encoded = `${etag.slice(0, -1)}-gzip"`;
+    const patch = (ifMatch: string, price: number) =>
+      t.request({
+        method: 'PATCH',
+        url: `/items/${item.id}`,
+        headers: { 'content-type': 'application/merge-patch+json', 'if-match': ifMatch },
+        payload: JSON.stringify({ price }),
+      });
+    const changed = await patch(encoded, 99);
+    expect(changed.statusCode).toBe(200);
+    expect((await patch(`W/${changed.headers.etag}`, 98)).statusCode).toBe(412);
+    expect((await patch(encoded, 97)).statusCode).toBe(412);
+  });
+});
