@@ -41,6 +41,24 @@ async function currentTag(app: TestApp, id: OperationId, on: Ids): Promise<strin
   return String(response.headers.etag);
 }
 
+describe('unknown ids', () => {
+  const withPathIds = ids.filter((id) => operations[id].route.includes(':'));
+
+  it.each(withPathIds)('%s answers 404 when its path names nothing, and changes nothing', async (id) => {
+    // As an admin: for accounts, anyone else gets 403 whether or not the account exists.
+    await t.db.updateTable('users').set({ role: 'admin' }).where('id', '=', t.user.id).execute();
+    expect(declares(id, 404)).toBe(true);
+    const missing = '01936d3e-0000-7000-8000-000000000000';
+    const before = await snapshot(t);
+    const response = await t.request(
+      build(id, { ...fixture, storeId: missing, itemId: missing, tagId: missing, user: { ...t.user, id: missing } }),
+    );
+    expect(response.statusCode).toBe(404);
+    expect(response.data).toMatchObject({ status: 404, type: '/problems/not-found' });
+    expect(await snapshot(t)).toEqual(before);
+  });
+});
+
 describe('If-None-Match', () => {
   it('is declared with a 304 wherever it is taken', () => {
     expect(revalidated.length).toBeGreaterThan(5);
