@@ -45,6 +45,8 @@ async function openDocs(page: Page, hash = ''): Promise<void> {
 async function tryItOut(page: Page, tag: string, operationId: OperationId, body?: unknown) {
   const block = page.locator(`#operations-${tag}-${operationId}`);
   if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').first().click();
+  // The block renders its buttons after it opens: wait for them before deciding whether to press "Try it out".
+  await block.locator('button.try-out__btn').first().waitFor();
   const tryOut = block.locator('button.try-out__btn', { hasText: 'Try it out' });
   if ((await tryOut.count()) > 0) await tryOut.click();
   if (body !== undefined) await block.locator('textarea.body-param__text').fill(JSON.stringify(body));
