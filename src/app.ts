@@ -96,7 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
-    auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
+    auth: { config, decoyHash: hashPassword(randomUUID(), config.passwordHashCost) },
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),

@@ -8,7 +8,7 @@ import { accepts } from './negotiation.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
 import { forbidden, problem, validationFailed } from './problem.js';
-import { compileRequestValidator, type RequestInput } from './request-validator.js';
+import { type RequestInput, type RequestValidator, requestValidator } from './request-validator.js';
 import { type Authorize, type SecurityScheme, securityFor } from './security.js';
 import { type AnyReply, send } from './send-reply.js';
 
@@ -42,9 +42,17 @@ export type RunOnce = (
  * and sends its reply with the media type the spec declares for that status.
  */
 export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
+  const validators: RequestValidator[] = [];
+  // Validators compile right after the server starts listening, one operation per turn of the event loop, so
+  // start-up does not wait for Ajv and a request that arrives meanwhile waits for one compilation at most.
+  app.addHook('onListen', (done) => {
+    setImmediate(() => compileInTurns(validators));
+    done();
+  });
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const operation: Operation = operations[operationId];
-    const validate = compileRequestValidator(deps.spec.backend, operationId);
+    const validate = requestValidator(deps.spec.backend, operationId);
+    validators.push(validate);
     const headerNames = headerParameterNames(deps.spec, operationId);
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
@@ -135,6 +143,13 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       },
     });
   }
+}
+
+function compileInTurns(validators: RequestValidator[]): void {
+  const [first, ...rest] = validators;
+  if (!first) return;
+  first.compile();
+  setImmediate(() => compileInTurns(rest));
 }
 
 /** A create with an Idempotency-Key: the first answer for this caller and key, or why there is none yet. */

@@ -11,19 +11,37 @@ export interface RequestInput {
   requestBody?: unknown;
 }
 
-export type RequestValidator = (input: RequestInput) => ValidationIssue[];
+/** Checks a request; `compile` builds its validators now instead of on the first request. */
+export type RequestValidator = ((input: RequestInput) => ValidationIssue[]) & { compile(): void };
 
 /** Compiles the bodies openapi-backend leaves out; one instance, made when the first one is needed. */
 let bodyAjv: ReturnType<typeof createAjv> | undefined;
 
 /**
- * Compiles, once, every check for one operation. Parameters (path, query, header) and `application/json` bodies
- * use the validators openapi-backend compiled at init; openapi-backend skips every other body media type (such as
- * `application/merge-patch+json`), so those bodies get a validator compiled here with the same Ajv settings.
- * Calling the compiled functions directly also skips openapi-backend's per-request routing and parsing: Fastify has
- * already matched the route and parsed the request.
+ * Every check for one operation, compiled once: on its first request, or earlier when `compile` is called (the
+ * binding compiles them all right after the server starts listening, so start-up does not wait for Ajv).
+ * Parameters (path, query, header) and `application/json` bodies use openapi-backend's validators; it skips
+ * every other body media type (such as `application/merge-patch+json`), so those bodies get a validator compiled
+ * here with the same Ajv settings. Calling the compiled functions directly also skips openapi-backend's
+ * per-request routing and parsing: Fastify has already matched the route and parsed the request.
  */
-export function compileRequestValidator(backend: OpenAPIBackend, operationId: string): RequestValidator {
+export function requestValidator(backend: OpenAPIBackend, operationId: string): RequestValidator {
+  let validators: ValidateFunction[] | undefined;
+  const compile = () => {
+    validators ??= compileValidators(backend, operationId);
+    return validators;
+  };
+  const validate = (input: RequestInput) => {
+    const issues: ValidationIssue[] = [];
+    for (const check of compile()) {
+      if (!check(input)) issues.push(...(check.errors ?? []).map(toIssue));
+    }
+    return issues.length > 1 ? dedupe(issues) : issues;
+  };
+  return Object.assign(validate, { compile });
+}
+
+function compileValidators(backend: OpenAPIBackend, operationId: string): ValidateFunction[] {
   const validators: ValidateFunction[] = [...(backend.validator.getRequestValidatorsForOperation(operationId) ?? [])];
   const operation = backend.getOperation(operationId);
   const body = operation?.requestBody;
@@ -38,13 +56,7 @@ export function compileRequestValidator(backend: OpenAPIBackend, operationId: st
       }),
     );
   }
-  return (input) => {
-    const issues: ValidationIssue[] = [];
-    for (const validate of validators) {
-      if (!validate(input)) issues.push(...(validate.errors ?? []).map(toIssue));
-    }
-    return dedupe(issues);
-  };
+  return validators;
 }
 
 /** The longest pointer the Problem schema allows. */
