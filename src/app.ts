@@ -65,8 +65,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   );
 
   // Every response names its request, errors and documentation included.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);

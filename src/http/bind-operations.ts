@@ -8,7 +8,7 @@ import { accepts } from './negotiation.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
 import { forbidden, problem, validationFailed } from './problem.js';
-import { type RequestInput, type RequestValidator, requestValidator } from './request-validator.js';
+import { type RequestInput, requestValidator } from './request-validator.js';
 import { type Authorize, type SecurityScheme, securityFor } from './security.js';
 import { type AnyReply, send } from './send-reply.js';
 
@@ -42,17 +42,9 @@ export type RunOnce = (
  * and sends its reply with the media type the spec declares for that status.
  */
 export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
-  const validators: RequestValidator[] = [];
-  // Validators compile right after the server starts listening, one operation per turn of the event loop, so
-  // start-up does not wait for Ajv and a request that arrives meanwhile waits for one compilation at most.
-  app.addHook('onListen', (done) => {
-    setImmediate(() => compileInTurns(validators));
-    done();
-  });
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const operation: Operation = operations[operationId];
     const validate = requestValidator(deps.spec.backend, operationId);
-    validators.push(validate);
     const headerNames = headerParameterNames(deps.spec, operationId);
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
@@ -66,6 +58,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       ),
     ].filter((type): type is string => type !== null);
     const authenticate = securityFor(operation, deps.securitySchemes);
+    const hasPathParameters = operation.route.includes(':');
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
       timeWindow: operation.rateLimit.window * 1000,
@@ -77,13 +70,16 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       config: { operationId, ...(rateLimit && { rateLimit }) },
       // A body sent to an operation that takes none is refused before it is read (so never a 413 or 415 there).
       ...(!operation.requestBody && {
-        onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-          if (hasBody(request)) return send(reply, operation, problem(400, 'This operation takes no request body.'));
+        onRequest: (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+          if (hasBody(request)) send(reply, operation, problem(400, 'This operation takes no request body.'));
+          else done();
         },
       }),
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
-        if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+        if (hasPathParameters && Object.values(request.params as Record<string, string>).includes('')) {
+          return reply.callNotFound();
+        }
         if (!accepts(request.headers.accept, answersWith)) {
           return send(reply, operation, problem(406, `This operation answers with ${answersWith.join(' or ')} only.`));
         }
@@ -116,7 +112,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         const typedRequest = {
           path: input.path,
           query: input.query,
-          headers: Object.fromEntries(headerNames.map((name) => [name, input.header[name.toLowerCase()]])),
+          headers: headerNames.length === 0 ? {} : headersOf(input.header, headerNames),
           body: input.requestBody,
           principal,
         };
@@ -143,13 +139,6 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       },
     });
   }
-}
-
-function compileInTurns(validators: RequestValidator[]): void {
-  const [first, ...rest] = validators;
-  if (!first) return;
-  first.compile();
-  setImmediate(() => compileInTurns(rest));
 }
 
 /** A create with an Idempotency-Key: the first answer for this caller and key, or why there is none yet. */
@@ -195,6 +184,10 @@ function readerOf(operation: Operation, handlers: BindingDeps['handlers']): AnyH
   );
   if (!reader) throw new Error(`${operation.path} honours If-Match but has no GET to read its representation`);
   return handlers[reader] as AnyHandler;
+}
+
+function headersOf(header: RequestInput['header'], names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, header[name.toLowerCase()]]));
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -11,34 +11,29 @@ export interface RequestInput {
   requestBody?: unknown;
 }
 
-/** Checks a request; `compile` builds its validators now instead of on the first request. */
-export type RequestValidator = ((input: RequestInput) => ValidationIssue[]) & { compile(): void };
+export type RequestValidator = (input: RequestInput) => ValidationIssue[];
 
 /** Compiles the bodies openapi-backend leaves out; one instance, made when the first one is needed. */
 let bodyAjv: ReturnType<typeof createAjv> | undefined;
 
 /**
- * Every check for one operation, compiled once: on its first request, or earlier when `compile` is called (the
- * binding compiles them all right after the server starts listening, so start-up does not wait for Ajv).
- * Parameters (path, query, header) and `application/json` bodies use openapi-backend's validators; it skips
- * every other body media type (such as `application/merge-patch+json`), so those bodies get a validator compiled
- * here with the same Ajv settings. Calling the compiled functions directly also skips openapi-backend's
- * per-request routing and parsing: Fastify has already matched the route and parsed the request.
+ * Every check for one operation, compiled once, on its first request: compiling them all would hold start-up
+ * for about a second, most of it for operations a process may never serve. Parameters (path, query, header) and
+ * `application/json` bodies use openapi-backend's validators; it skips every other body media type (such as
+ * `application/merge-patch+json`), so those bodies get a validator compiled here with the same Ajv settings.
+ * Calling the compiled functions directly also skips openapi-backend's per-request routing and parsing: Fastify
+ * has already matched the route and parsed the request.
  */
 export function requestValidator(backend: OpenAPIBackend, operationId: string): RequestValidator {
   let validators: ValidateFunction[] | undefined;
-  const compile = () => {
+  return (input) => {
     validators ??= compileValidators(backend, operationId);
-    return validators;
-  };
-  const validate = (input: RequestInput) => {
     const issues: ValidationIssue[] = [];
-    for (const check of compile()) {
+    for (const check of validators) {
       if (!check(input)) issues.push(...(check.errors ?? []).map(toIssue));
     }
     return issues.length > 1 ? dedupe(issues) : issues;
   };
-  return Object.assign(validate, { compile });
 }
 
 function compileValidators(backend: OpenAPIBackend, operationId: string): ValidateFunction[] {
