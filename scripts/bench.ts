@@ -46,13 +46,10 @@ function serverEnv(databaseUrl: string): Record<string, string> {
 
 const nodeArgs = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [];
 
-async function start(name: 'stores-api' | 'baseline', databaseUrl: string): Promise<Server> {
+/** Starts a server; it has started when it answers `firstPath` (a getStore: routing, validation and a query). */
+async function start(name: 'stores-api' | 'baseline', databaseUrl: string, firstPath: string): Promise<Server> {
   const script = name === 'stores-api' ? 'dist/src/server.js' : 'dist/scripts/bench/baseline-server.js';
-  const server = await startServer(name, script, serverEnv(databaseUrl), {
-    cwd: root,
-    firstPath: '/healthz',
-    nodeArgs,
-  });
+  const server = await startServer(name, script, serverEnv(databaseUrl), { cwd: root, firstPath, nodeArgs });
   started.push(server);
   return server;
 }
@@ -116,15 +113,16 @@ function summarize(runs: Measurement[]): Measurement {
 
 async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report, 'scale'>> {
   const startups: number[] = [];
+  const firstPath = `/stores/${seeded.storeIds[0]}`;
   for (let i = 0; i < 2; i++) {
-    const probe = await start('stores-api', databaseUrl);
+    const probe = await start('stores-api', databaseUrl, firstPath);
     startups.push(probe.startupMs);
     await stop(probe);
   }
-  const api = await start('stores-api', databaseUrl);
+  const api = await start('stores-api', databaseUrl, firstPath);
   startups.push(api.startupMs);
   log(`stores-api answered ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after spawn`);
-  const baseline = await start('baseline', databaseUrl);
+  const baseline = await start('baseline', databaseUrl, firstPath);
   const list = scenarios(seeded, await currentEtags(api, seeded.itemIds)).filter(
     (s) => !only || only.includes(s.name.split(' ')[0] as string),
   );
@@ -183,7 +181,7 @@ async function scale(): Promise<NonNullable<Report['scale']>> {
     const file = join(folder, `scale-${items}.db`);
     const seeded = await seed(file, { stores: 100, items, tags: 1000 }, secrets.JWT_SECRET);
     log(`seeded ${items} items for the scale check`);
-    servers.push(await start('stores-api', file));
+    servers.push(await start('stores-api', file, `/stores/${seeded.storeIds[0]}`));
     const [, listItems] = scenarios(seeded, new Map());
     if (listItems) lists.push(listItems);
   }

@@ -42,7 +42,7 @@ export function markdown(report: Report): string {
         `${fixed(s.baseline.p50Ms, 2)} / ${fixed(s.baseline.p99Ms, 2)} | ${fixed(s.api.peakRssMiB)} | ${fixed(s.baseline.peakRssMiB)} |`,
     ),
     '',
-    `Start-up to first answer (\`node dist/src/server.js\`, production settings, ${report.startupMs.runs.length} starts): ` +
+    `Start-up to the first answer of a getStore (\`node dist/src/server.js\`, production settings, ${report.startupMs.runs.length} starts): ` +
       `median ${fixed(report.startupMs.median)} ms (target < 1000). Peak RSS over the whole run (VmHWM): ` +
       `stores-api ${fixed(report.peakRssMiB.api)} MiB (target < 150), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
   ];
