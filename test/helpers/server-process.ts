@@ -18,13 +18,14 @@ export interface ServerProcess {
 /**
  * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
  * own responses (strict). Resolves once /healthz answers; start-up gets a minute, as the machine may be shared.
+ * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
   const port = 39_000 + Math.floor(Math.random() * 3000);
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
     env: {
       ...process.env,
