@@ -50,7 +50,12 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
       () => false,
     );
   for (let i = 0; i < 600 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
+  if (!(await answers())) {
+    // Left running, it would outlive the test run (SIGTERM reaches the server through tsx; SIGKILL would not).
+    child.kill('SIGTERM');
+    await rm(folder, { recursive: true, force: true });
+    throw new Error(`the server did not start:\n${output}`);
+  }
   return {
     base,
     child,
