@@ -17,14 +17,15 @@ export interface ServerProcess {
 
 /**
  * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
- * own responses (strict). Resolves once /healthz answers.
+ * own responses (strict). Resolves once /healthz answers; start-up gets a minute, as the machine may be shared.
+ * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
   const port = 39_000 + Math.floor(Math.random() * 3000);
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
     env: {
       ...process.env,
@@ -48,8 +49,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       (r) => r.ok,
       () => false,
     );
-  for (let i = 0; i < 150 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
+  for (let i = 0; i < 600 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await answers())) {
+    // Left running, it would outlive the test run (SIGTERM reaches the server through tsx; SIGKILL would not).
+    child.kill('SIGTERM');
+    await rm(folder, { recursive: true, force: true });
+    throw new Error(`the server did not start:\n${output}`);
+  }
   return {
     base,
     child,
