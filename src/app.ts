@@ -7,12 +7,14 @@ import { hashPassword } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
 import { registerHttpLayer } from './http/http-layer.js';
 import { registerLandingPage } from './http/landing-page.js';
+import { registerLoadShedding } from './http/load-shedding.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { loadSpec } from './http/openapi-spec.js';
 import { malformed, problem } from './http/problem.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   db: Db;
   /** Where log lines go (one JSON object per line); standard output when absent. Tests capture them. */
   logStream?: { write(line: string): void };
+  /** Where the instance is in its life; the process moves it on shutdown, readiness and load shedding read it. */
+  lifecycle?: Lifecycle;
 }
 
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
@@ -42,6 +46,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
+    // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
+    return503OnClosing: false,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
@@ -70,6 +76,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  await registerLoadShedding(app, lifecycle, config);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
   registerLandingPage(app, spec);
@@ -100,6 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),
+    lifecycle,
   });
   return app;
 }

@@ -16,21 +16,20 @@ export interface ServerProcess {
 }
 
 /**
- * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
- * own responses (strict). Resolves once /healthz answers.
+ * The real server process, as `npm start` runs it, on a loopback port the system picks and a new SQLite file
+ * (or the `DATABASE_URL` given, which is then left in place), checking its own responses (strict). Resolves once
+ * /healthz answers.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
-  const port = 39_000 + Math.floor(Math.random() * 3000);
-  const base = `http://127.0.0.1:${port}`;
+  const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
   let output = '';
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
     cwd: root,
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: join(folder, 'nested', 'stores.db'),
+      ...(folder && { DATABASE_URL: join(folder, 'nested', 'stores.db') }),
       RESPONSE_VALIDATION: 'strict',
       PASSWORD_HASH_COST: '10',
       LOG_LEVEL: 'info',
@@ -43,13 +42,20 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const answers = () =>
-    fetch(`${base}/healthz`).then(
+  // Fastify logs the address it listens on; the port is the one the system gave it.
+  const listening = () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+  for (let i = 0; i < 300 && !listening() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  const base = listening();
+  if (
+    base === undefined ||
+    !(await fetch(`${base}/healthz`).then(
       (r) => r.ok,
       () => false,
-    );
-  for (let i = 0; i < 150 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
+    ))
+  ) {
+    child.kill('SIGKILL');
+    throw new Error(`the server did not start:\n${output}`);
+  }
   return {
     base,
     child,
@@ -61,7 +67,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
           : new Promise<number | null>((resolve) => child.once('exit', resolve));
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
-      await rm(folder, { recursive: true, force: true });
+      if (folder) await rm(folder, { recursive: true, force: true });
       return code;
     },
   };

@@ -46,6 +46,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'info',
     RESPONSE_VALIDATION: 'strict',
     PASSWORD_HASH_COST: '10',
+    // A test worker's event loop is busy by design; load shedding is tested on its own (test/reliability/).
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
+    OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   });
   const db = createDatabase(config.databaseUrl);
