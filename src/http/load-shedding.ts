@@ -26,7 +26,8 @@ export async function registerLoadShedding(app: FastifyInstance, lifecycle: Life
     eventLoopUtilizationMode: 'interval',
     pressureHandler: async (request, reply, type, value) => {
       if (request.routeOptions.config.operationId === 'checkLiveness') return;
-      request.log.warn({ type, value }, 'overloaded: request shed');
+      // Logged at debug only: under overload, a line per shed request would add to the load.
+      request.log.debug({ type, value }, 'overloaded: request shed');
       reply.header('retry-after', retryAfter);
       sendProblem(reply, unavailable(`The server is under too much load to answer now; try again in ${retryAfter} s.`));
     },
