@@ -23,8 +23,10 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
   let output = '';
+  // Its own process group: tsx runs the server in a child process, and SIGKILL must reach both.
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
     cwd: root,
+    detached: true,
     env: {
       ...process.env,
       PORT: '0',
@@ -53,7 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       () => false,
     ))
   ) {
-    child.kill('SIGKILL');
+    killGroup(child, 'SIGKILL');
     throw new Error(`the server did not start:\n${output}`);
   }
   return {
@@ -61,14 +63,26 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      const exited =
-        child.exitCode !== null
-          ? Promise.resolve(child.exitCode)
-          : new Promise<number | null>((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null) child.kill(signal);
+      const running = child.exitCode === null && child.signalCode === null;
+      const exited = running
+        ? new Promise<number | null>((resolve) => child.once('exit', resolve))
+        : Promise.resolve(child.exitCode);
+      // SIGTERM goes to tsx, which relays it, as a process manager would; SIGKILL to the whole group.
+      if (running) {
+        if (signal === 'SIGKILL') killGroup(child, signal);
+        else child.kill(signal);
+      }
       const code = await exited;
       if (folder) await rm(folder, { recursive: true, force: true });
       return code;
     },
   };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // The group has already gone.
+  }
 }

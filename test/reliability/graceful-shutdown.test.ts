@@ -62,7 +62,7 @@ function slowCreateStore(base: string, token: string, name: string) {
 
 const exitOf = (s: ServerProcess) =>
   new Promise<number | null>((resolve) => {
-    if (s.child.exitCode !== null) resolve(s.child.exitCode);
+    if (s.child.exitCode !== null || s.child.signalCode !== null) resolve(s.child.exitCode);
     else s.child.once('exit', resolve);
   });
 

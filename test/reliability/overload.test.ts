@@ -20,8 +20,8 @@ afterAll(async () => {
 describe('under more load than it can serve', () => {
   it('sheds part of it with 503 problem+json and Retry-After, keeps latency bounded, and recovers', async () => {
     const result = await autocannon({ url: `${server.base}/stores`, connections: 64, duration: 5, timeout: 10 });
-    const shed = result.statusCodeStats['503']?.count ?? 0;
-    const served = result.statusCodeStats['200']?.count ?? 0;
+    const shed = result.statusCodeStats?.['503']?.count ?? 0;
+    const served = result.statusCodeStats?.['200']?.count ?? 0;
     const figures = {
       requests: result.requests.total,
       served,
@@ -59,7 +59,11 @@ describe('under more load than it can serve', () => {
 
 /** Puts the server under load again and returns the first 503 a plain client gets. */
 async function sheddingAnswer(base: string): Promise<Response> {
-  const load = autocannon({ url: `${base}/stores`, connections: 64, duration: 10 });
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const load = autocannon({ url: `${base}/stores`, connections: 64, duration: 10 }, () => finished());
   try {
     for (let i = 0; i < 200; i++) {
       const [response, alive] = await Promise.all([fetch(`${base}/stores`), fetch(`${base}/healthz`)]);
@@ -70,6 +74,6 @@ async function sheddingAnswer(base: string): Promise<Response> {
     throw new Error('no request was shed');
   } finally {
     load.stop();
-    await load;
+    await done;
   }
 }
