@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operations } from '../../generated/operations.js';
+import { snapshot as snapshotOf } from '../helpers/snapshot.js';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { build, givenFixture, type Ids, ids } from '../helpers/valid-requests.js';
 
@@ -21,11 +22,7 @@ afterEach(async () => {
   await t.close();
 });
 
-/** Everything the API stores, to prove that a refused request changed nothing. */
-async function snapshot() {
-  const tables = ['users', 'stores', 'items', 'tags', 'item_tags', 'refresh_tokens', 'revoked_access_tokens'] as const;
-  return Promise.all(tables.map((table) => t.db.selectFrom(table).selectAll().execute()));
-}
+const snapshot = () => snapshotOf(t.db);
 
 describe('every secured operation', () => {
   it('is most of them: reads stay public', () => {
