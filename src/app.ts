@@ -13,6 +13,7 @@ import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
 import { registerHttpLayer } from './http/http-layer.js';
+import { registerJsonBodies } from './http/json-bodies.js';
 import { registerLandingPage } from './http/landing-page.js';
 import { registerLoadShedding } from './http/load-shedding.js';
 import { serializeRequest } from './http/log-redaction.js';
@@ -61,14 +62,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
-  // JSON and JSON Merge Patch bodies are parsed by Fastify's own JSON parser (which guards against prototype
-  // poisoning); every other body type, text/plain included, is refused with 415.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
+  registerJsonBodies(app);
 
   // Every response names its request, errors and documentation included.
   app.addHook('onRequest', (request, reply, done) => {
