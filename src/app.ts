@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
 import { Lifecycle } from './health/lifecycle.js';
-import { bindOperations } from './http/bind-operations.js';
+import { type BindingDeps, bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
@@ -30,6 +30,11 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** Where the instance is in its life; the process moves it on shutdown, readiness and load shedding read it. */
   lifecycle?: Lifecycle;
+  /**
+   * Replaces the handlers, the security schemes and the ownership rule, keeping everything else (routing,
+   * validation, the HTTP layer, the response contract): the mock server (src/mock/) answers from examples so.
+   */
+  operations?: Pick<BindingDeps, 'handlers' | 'securitySchemes' | 'authorize'>;
 }
 
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
@@ -104,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),
     lifecycle,
+    ...deps.operations,
   });
   return app;
 }

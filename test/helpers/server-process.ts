@@ -18,7 +18,7 @@ export interface ServerProcess {
 /**
  * The real server process, as `npm start` runs it, on a loopback port the system picks and a new SQLite file
  * (or the `DATABASE_URL` given, which is then left in place), checking its own responses (strict). Resolves once
- * /healthz answers.
+ * /healthz answers; start-up gets a minute, as the machine may be shared.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
@@ -46,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   });
   // Fastify logs the address it listens on; the port is the one the system gave it.
   const listening = () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-  for (let i = 0; i < 300 && !listening() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !listening() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   const base = listening();
   if (
     base === undefined ||
