@@ -137,7 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     overloadMaxEventLoopUtilization: read(
       'OVERLOAD_MAX_EVENT_LOOP_UTILIZATION',
-      0.98,
+      0,
       share,
       'a number from 0 (off) to 1',
     ),

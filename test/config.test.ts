@@ -16,7 +16,7 @@ describe('loadConfig', () => {
       responseValidation: 'log',
       bodyLimit: 65536,
       overloadMaxEventLoopDelay: 1000,
-      overloadMaxEventLoopUtilization: 0.98,
+      overloadMaxEventLoopUtilization: 0,
       overloadRetryAfter: 10,
       shutdownDelay: 0,
       shutdownTimeout: 10000,

@@ -6,13 +6,14 @@ const secretFields = new Set(['password', 'accessToken', 'refreshToken']);
 export class Secrets {
   readonly #seen = new Set<string>();
 
-  /** Notes every password and token in a JSON value (a request or response body), however deep. */
-  noteIn(value: unknown): void {
-    if (Array.isArray(value)) for (const v of value) this.noteIn(v);
+  /** Notes every password and token in a JSON value (a request or response body), down to 20 levels deep. */
+  noteIn(value: unknown, depth = 0): void {
+    if (depth > 20) return;
+    if (Array.isArray(value)) for (const v of value) this.noteIn(v, depth + 1);
     else if (typeof value === 'object' && value !== null) {
       for (const [key, v] of Object.entries(value)) {
         if (secretFields.has(key) && typeof v === 'string') this.note(v);
-        else this.noteIn(v);
+        else this.noteIn(v, depth + 1);
       }
     }
   }

@@ -78,15 +78,15 @@ describe('bodies', () => {
     expect(await t.db.selectFrom('stores').selectAll().execute()).toEqual([]);
   });
 
-  it('answers 400 to a NUL byte in a name, and keeps one in free text exactly', async () => {
+  it('answers 400 to a NUL byte in a name or a description, and keeps tabs and line breaks in text exactly', async () => {
     expectProblem(await t.request({ method: 'POST', url: '/stores', payload: { name: 'a\u0000b' } }), 400);
     const store = await givenStore(t);
-    const description = 'before\u0000after';
-    const created = await t.request({
-      method: 'POST',
-      url: '/items',
-      payload: { storeId: store.id, name: 'nul', price: 1, description },
-    });
+    const item = (description: string) => ({ storeId: store.id, name: 'text', price: 1, description });
+    const refused = await t.request({ method: 'POST', url: '/items', payload: item('before\u0000after') });
+    expectProblem(refused, 400);
+    expect(refused.data.errors).toContainEqual(expect.objectContaining({ pointer: '/description' }));
+    const description = 'line one\r\n\tline two\n';
+    const created = await t.request({ method: 'POST', url: '/items', payload: item(description) });
     expect(created.statusCode).toBe(201);
     const read = await t.request({ method: 'GET', url: `/items/${created.data.id}` });
     expect(read.data.description).toBe(description);
