@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,20 +17,22 @@ export interface ServerProcess {
 }
 
 /**
- * The real server process, as `npm start` runs it, on a loopback port the system picks and a new SQLite file
+ * The real server process, as `npm start` runs it, on a free loopback port and a new SQLite file
  * (or the `DATABASE_URL` given, which is then left in place), checking its own responses (strict). Resolves once
  * /healthz answers; start-up gets a minute, as the machine may be shared.
+ * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
+  const base = `http://127.0.0.1:${await freePort()}`;
   let output = '';
   // Its own process group: tsx runs the server in a child process, and SIGKILL must reach both.
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
     detached: true,
     env: {
       ...process.env,
-      PORT: '0',
+      PORT: base.split(':')[2],
       HOST: '127.0.0.1',
       ...(folder && { DATABASE_URL: join(folder, 'nested', 'stores.db') }),
       RESPONSE_VALIDATION: 'strict',
@@ -44,18 +47,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  // Fastify logs the address it listens on; the port is the one the system gave it.
-  const listening = () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-  for (let i = 0; i < 600 && !listening() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-  const base = listening();
-  if (
-    base === undefined ||
-    !(await fetch(`${base}/healthz`).then(
+  const answers = () =>
+    fetch(`${base}/healthz`).then(
       (r) => r.ok,
       () => false,
-    ))
-  ) {
+    );
+  for (let i = 0; i < 600 && child.exitCode === null && !(await answers()); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await answers())) {
     killGroup(child, 'SIGKILL');
+    if (folder) await rm(folder, { recursive: true, force: true });
     throw new Error(`the server did not start:\n${output}`);
   }
   return {
@@ -77,6 +79,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       return code;
     },
   };
+}
+
+/** A loopback port the system has just given out and taken back, so no other test is likely to hold it. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -121,6 +121,7 @@ describe('on SIGTERM', () => {
     started.child.kill('SIGTERM');
     expect(await exited).toBe(1);
     const took = performance.now() - signalled;
+    console.log('shutdown figures', JSON.stringify({ timeoutMs: 500, exitedAfterMs: Math.round(took) }));
     expect(took).toBeGreaterThanOrEqual(450);
     expect(took).toBeLessThan(5000);
     expect(started.output()).toContain('requests in flight did not finish in time');
