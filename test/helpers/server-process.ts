@@ -97,3 +97,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     // The group has already gone.
   }
 }
+
+/** Settings for a server that must take every request: load shedding (tested on its own) would refuse some. */
+export const noShedding = { OVERLOAD_MAX_EVENT_LOOP_DELAY: '0', OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0' };
+
+/** A SQLite file path in a new folder of its own, for servers that must share or reopen one; `remove` cleans up. */
+export async function scratchDatabase(name: string): Promise<{ database: string; remove(): Promise<void> }> {
+  const folder = await mkdtemp(join(tmpdir(), `stores-api-${name}-`));
+  return { database: join(folder, 'stores.db'), remove: () => rm(folder, { recursive: true, force: true }) };
+}

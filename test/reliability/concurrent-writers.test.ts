@@ -1,20 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { noShedding, type ServerProcess, scratchDatabase, startServer } from '../helpers/server-process.js';
 
 // Two instances of the API on one SQLite file, as two processes behind a load balancer would be: their writes
 // contend for the one write lock. Nobody may get a 500 for it, and a race for a name has exactly one winner.
 
-const noShedding = { OVERLOAD_MAX_EVENT_LOOP_DELAY: '0', OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0' };
-let folder: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let servers: ServerProcess[] = [];
 let token: string;
 let storeId: string;
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'stores-api-writers-'));
-  const env = { DATABASE_URL: join(folder, 'stores.db'), SEED_DEMO_DATA: 'false', ...noShedding };
+  scratch = await scratchDatabase('writers');
+  const env = { DATABASE_URL: scratch.database, SEED_DEMO_DATA: 'false', ...noShedding };
   const first = await startServer(env);
   servers = [first, await startServer(env)];
   const credentials = { email: 'writers@example.com', password: 'writers password' };
@@ -24,7 +20,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   for (const server of servers) expect(await server.stop('SIGTERM')).toBe(0);
-  await rm(folder, { recursive: true, force: true });
+  await scratch.remove();
 });
 
 async function send(base: string, method: string, path: string, body: unknown, auth?: string) {

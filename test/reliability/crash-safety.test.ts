@@ -1,28 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { noShedding, type ServerProcess, scratchDatabase, startServer } from '../helpers/server-process.js';
 
 // Kill -9 in the middle of concurrent writes, start again on the same file: every write whose 201 reached a client
 // must be there, whole, and nothing else may be there but the writes still in flight at the kill, also whole.
 
 const writers = 24;
-// Every write must be taken: load shedding (tested on its own) would answer part of this load 503.
-const noShedding = { OVERLOAD_MAX_EVENT_LOOP_DELAY: '0', OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0' };
 const killAfterAcknowledged = 200;
 
-let folder: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let database: string;
 let restarted: ServerProcess | undefined;
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'stores-api-crash-'));
-  database = join(folder, 'stores.db');
+  scratch = await scratchDatabase('crash');
+  database = scratch.database;
 });
 afterAll(async () => {
   await restarted?.stop('SIGTERM');
-  await rm(folder, { recursive: true, force: true });
+  await scratch.remove();
 });
 
 interface Sent {

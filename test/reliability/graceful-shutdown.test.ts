@@ -1,25 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { type ServerProcess, scratchDatabase, startServer } from '../helpers/server-process.js';
 
 // A slow request is an honest one: a client that uploads its body slowly. Its headers reach the server before
 // SIGTERM and the rest of its body after, so it is in flight throughout the shutdown.
 
-let folder: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let database: string;
 let server: ServerProcess | undefined;
 beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'stores-api-shutdown-'));
-  database = join(folder, 'stores.db');
+  scratch = await scratchDatabase('shutdown');
+  database = scratch.database;
 });
 afterEach(async () => {
   await server?.stop('SIGKILL');
-  await rm(folder, { recursive: true, force: true });
+  await scratch.remove();
 });
 
 async function signIn(base: string): Promise<string> {
