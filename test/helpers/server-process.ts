@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,13 +16,26 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** A loopback port nothing listens on right now, chosen by the system. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
 /**
- * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
- * own responses (strict). Resolves once /healthz answers.
+ * The real server process, as `npm start` runs it, on a loopback port (`env.PORT`, else a random one) and a new
+ * SQLite file, checking its own responses (strict). Resolves once /healthz answers.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
-  const port = 39_000 + Math.floor(Math.random() * 3000);
+  const port = env.PORT ? Number(env.PORT) : 39_000 + Math.floor(Math.random() * 3000);
   const base = `http://127.0.0.1:${port}`;
   let output = '';
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
