@@ -62,7 +62,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       (r) => r.ok,
       () => false,
     );
-  for (let i = 0; i < 150 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
   return {
     base,

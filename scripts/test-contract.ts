@@ -1,0 +1,79 @@
+// npm run test:contract: Schemathesis against a live server on loopback, from its /openapi.json, with every check,
+// positive and negative data, and the examples, coverage, fuzzing and stateful phases (following the spec's links).
+// It runs signed in: the script registers accounts, signs them in and passes their tokens on. The settings, and
+// why each one, are in test/contract/schemathesis.toml: which operations get which account, the two answers added
+// to what positive_data_acceptance expects (412, 422; and 400 for the lists' signed cursors), and the one check
+// turned off (ensure_resource_availability, which cannot see idempotent replays or cascading deletes). Zero
+// failures, and no error or contract breach in the server's own log, or it fails. CONTRACT_MAX_EXAMPLES overrides
+// the cases per operation; the whole run is cut at 9 minutes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startServer } from '../test/helpers/server-process.js';
+import { root, runCommand, serverErrors, timed, tool } from './consumer/tools.js';
+
+const password = 'correct horse battery staple';
+const folder = await mkdtemp(join(tmpdir(), 'stores-api-contract-'));
+const server = await startServer({
+  PORT: String(await freePort()),
+  // The run must not outlive its token.
+  ACCESS_TOKEN_TTL: '3600',
+  LOG_LEVEL: 'warn',
+});
+let code = 1;
+let summary = '';
+try {
+  const token = await signedInToken('contract');
+  const disposableToken = await signedInToken('contract-disposable');
+  const signOutToken = await signedInToken('contract-sign-out');
+  code = await timed('Schemathesis', () =>
+    runCommand(
+      tool('schemathesis'),
+      [
+        ...['--config-file', join(root, 'test/contract/schemathesis.toml'), '--no-color'],
+        ...['run', `${server.base}/openapi.json`, '--checks', 'all', '--mode', 'all'],
+        ...['--phases', 'examples,coverage,fuzzing,stateful', '--continue-on-failure'],
+        ...(process.env.CONTRACT_MAX_EXAMPLES ? ['--max-examples', process.env.CONTRACT_MAX_EXAMPLES] : []),
+        ...['--report', 'junit', '--report-dir', folder],
+      ],
+      {
+        env: {
+          STORES_API_TOKEN: token,
+          STORES_API_DISPOSABLE_TOKEN: disposableToken,
+          STORES_API_SIGN_OUT_TOKEN: signOutToken,
+        },
+        timeout: 540,
+        onOutput: (chunk) => {
+          summary += chunk;
+        },
+      },
+    ),
+  );
+} finally {
+  await server.stop();
+  await rm(folder, { recursive: true, force: true });
+}
+const breaches = serverErrors(server.output());
+if (breaches.length > 0) {
+  code = 1;
+  console.error(`\nThe server logged ${breaches.length} errors or contract breaches:\n${breaches.join('\n')}`);
+}
+const cases = summary.match(/^ *(\d+) generated.*$/m)?.[0]?.trim() ?? 'no summary';
+console.log(`\nSchemathesis: ${cases}; exit code ${code}`);
+process.exit(code);
+
+/** Registers a new account and signs it in; returns its access token. */
+async function signedInToken(name: string): Promise<string> {
+  const email = `${name}-${Date.now()}@example.com`;
+  const post = (path: string) =>
+    fetch(`${server.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+  const registered = await post('/users');
+  if (registered.status !== 201) throw new Error(`registering ${email}: ${registered.status}`);
+  const signedIn = await post('/auth/tokens');
+  if (signedIn.status !== 200) throw new Error(`signing in ${email}: ${signedIn.status}`);
+  return ((await signedIn.json()) as { accessToken: string }).accessToken;
+}
