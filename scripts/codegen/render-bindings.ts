@@ -15,9 +15,9 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
   const broken: string[] = [];
   for (const op of operations) {
     const declared = new Set(op.responses.map((r) => r.status));
-    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken) and
-    // 406 (an Accept that rules out every media type it answers with).
-    const needs = [400, 406, 500];
+    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken),
+    // 406 (an Accept that rules out every media type it answers with) and 503 (load shedding, shutting down).
+    const needs = [400, 406, 500, 503];
     if (op.requestBody) needs.push(413, 415);
     if (op.parameters.some((p) => p.in === 'path')) needs.push(404);
     if (isSecured(op)) needs.push(401);

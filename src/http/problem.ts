@@ -32,6 +32,7 @@ const types: Record<number, string> = {
   415: '/problems/unsupported-media-type',
   422: '/problems/unprocessable',
   500: '/problems/internal',
+  503: '/problems/unavailable',
 };
 
 /** Builds an RFC 9457 problem. The binding adds `instance` and `requestId` when it sends it. */
