@@ -2,10 +2,17 @@
 // positive and negative data, and the examples, coverage, fuzzing and stateful phases (following the spec's links).
 // It runs signed in: the script registers accounts, signs them in and passes their tokens on. The settings, and
 // why each one, are in test/contract/schemathesis.toml: which operations get which account, the two answers added
-// to what positive_data_acceptance expects (412, 422; and 400 for the lists' signed cursors), and the one check
-// turned off (ensure_resource_availability, which cannot see idempotent replays or cascading deletes). Zero
-// failures, and no error or contract breach in the server's own log, or it fails. CONTRACT_MAX_EXAMPLES overrides
-// the cases per operation; the whole run is cut at 9 minutes.
+// to what positive_data_acceptance expects (412, 422; and 400 for the lists' signed cursors). Zero failures, and
+// no error or contract breach in the server's own log, or it fails. CONTRACT_MAX_EXAMPLES overrides the cases per
+// operation; the whole run is cut at 9 minutes.
+//
+// One check is off, ensure_resource_availability: it reports a 404 after a successful create unless a DELETE of
+// that very path (or a parent path) came in between, which does not fit two designed behaviours of this API. A
+// create retried with the same Idempotency-Key and body answers the first 201 again, naming a resource that may
+// since have been deleted (seen: POST /stores replayed after its DELETE). And deletes cascade across paths:
+// deleting a store deletes its items (/items/{id}) and tags (/tags/{id}), deleting a user their stores (seen:
+// PATCH /tags/{id} 404 after its store was deleted). That a created resource can be read, changed and deleted is
+// what the SDK scenarios (npm run test:sdk) and the vitest suites prove.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +39,7 @@ try {
       [
         ...['--config-file', join(root, 'test/contract/schemathesis.toml'), '--no-color'],
         ...['run', `${server.base}/openapi.json`, '--checks', 'all', '--mode', 'all'],
+        ...['--exclude-checks', 'ensure_resource_availability'],
         ...['--phases', 'examples,coverage,fuzzing,stateful', '--continue-on-failure'],
         ...(process.env.CONTRACT_MAX_EXAMPLES ? ['--max-examples', process.env.CONTRACT_MAX_EXAMPLES] : []),
         ...['--report', 'junit', '--report-dir', folder],
