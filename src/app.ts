@@ -66,8 +66,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   );
 
   // Every response names its request, errors and documentation included.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
@@ -97,7 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
-    auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
+    auth: { config, decoyHash: hashPassword(randomUUID(), config.passwordHashCost) },
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { cachingStatements } from './statement-cache.js';
 
 export type Db = Kysely<Database>;
 
@@ -16,5 +17,5 @@ export function createDatabase(databaseUrl: string, options: { log?: LogConfig }
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...options });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), ...options });
 }
