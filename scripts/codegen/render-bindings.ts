@@ -1,7 +1,10 @@
 import type { HeaderFact, OperationFact, ResponseFact } from './read-operations.js';
 
-/** Headers the binding computes for every response that declares them; handlers never set these. */
-const computedHeaders = ['X-Request-Id', 'ETag'];
+/**
+ * Headers the binding computes for every response that declares them, and the CORS header the HTTP layer adds
+ * for allowed origins; handlers never set these.
+ */
+const computedHeaders = ['X-Request-Id', 'ETag', 'Access-Control-Allow-Origin'];
 
 /** A header the binding sends: computed, or pinned by the spec to one value. Handlers set only the others. */
 export const isBindingHeader = (h: HeaderFact) => h.fixedValue !== null || computedHeaders.includes(h.name);

@@ -31,7 +31,8 @@ export function freePort(): Promise<number> {
 
 /**
  * The real server process, as `npm start` runs it, on a loopback port (`env.PORT`, else a random one) and a new
- * SQLite file, checking its own responses (strict). Resolves once /healthz answers.
+ * SQLite file, checking its own responses (strict). Resolves once /healthz answers; start-up gets a minute, as
+ * the machine may be shared.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
@@ -62,7 +63,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       (r) => r.ok,
       () => false,
     );
-  for (let i = 0; i < 300 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
   return {
     base,
