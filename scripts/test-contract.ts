@@ -4,7 +4,7 @@
 // why each one, are in test/contract/schemathesis.toml: which operations get which account, the two answers added
 // to what positive_data_acceptance expects (412, 422; and 400 for the lists' signed cursors). Zero failures, and
 // no error or contract breach in the server's own log, or it fails. CONTRACT_MAX_EXAMPLES overrides the cases per
-// operation; the whole run is cut at 9 minutes.
+// operation; each of the two runs is cut at 4.5 minutes.
 //
 // One check is off, ensure_resource_availability: it reports a 404 after a successful create unless a DELETE of
 // that very path (or a parent path) came in between, which does not fit two designed behaviours of this API. A
@@ -27,36 +27,51 @@ const server = await startServer({
   ACCESS_TOKEN_TTL: '3600',
   LOG_LEVEL: 'warn',
 });
-let code = 1;
-let summary = '';
+// Positive and negative data run one after the other: with `--mode all`, Schemathesis 4.32.5's coverage phase
+// counts some cases with a negative header value as positive (seen: `If-None-Match: 0`, which breaks the header's
+// pattern, reported as "schema-valid request rejected"); each mode alone labels its cases right.
+const modes = ['positive', 'negative'] as const;
+let code = 0;
+const summaries: string[] = [];
 try {
   const token = await signedInToken('contract');
   const disposableToken = await signedInToken('contract-disposable');
-  const signOutToken = await signedInToken('contract-sign-out');
-  code = await timed('Schemathesis', () =>
-    runCommand(
-      tool('schemathesis'),
-      [
-        ...['--config-file', join(root, 'test/contract/schemathesis.toml'), '--no-color'],
-        ...['run', `${server.base}/openapi.json`, '--checks', 'all', '--mode', 'all'],
-        ...['--exclude-checks', 'ensure_resource_availability'],
-        ...['--phases', 'examples,coverage,fuzzing,stateful', '--continue-on-failure'],
-        ...(process.env.CONTRACT_MAX_EXAMPLES ? ['--max-examples', process.env.CONTRACT_MAX_EXAMPLES] : []),
-        ...['--report', 'junit', '--report-dir', folder],
-      ],
-      {
-        env: {
-          STORES_API_TOKEN: token,
-          STORES_API_DISPOSABLE_TOKEN: disposableToken,
-          STORES_API_SIGN_OUT_TOKEN: signOutToken,
+  // Revoking spends the sign-out account's token, so each run gets one of its own, made before Schemathesis
+  // spends the registration rate limit.
+  const signOutTokens = [await signedInToken('contract-sign-out-1'), await signedInToken('contract-sign-out-2')];
+  for (const [run, mode] of modes.entries()) {
+    const signOutToken = signOutTokens[run] ?? '';
+    let output = '';
+    const exit = await timed(`Schemathesis, ${mode} data`, () =>
+      runCommand(
+        tool('schemathesis'),
+        [
+          ...['--config-file', join(root, 'test/contract/schemathesis.toml'), '--no-color'],
+          ...['run', `${server.base}/openapi.json`, '--checks', 'all', '--mode', mode],
+          ...['--exclude-checks', 'ensure_resource_availability'],
+          ...['--phases', 'examples,coverage,fuzzing,stateful', '--continue-on-failure'],
+          ...(process.env.CONTRACT_MAX_EXAMPLES ? ['--max-examples', process.env.CONTRACT_MAX_EXAMPLES] : []),
+          ...['--report', 'junit', '--report-dir', folder],
+        ],
+        {
+          env: {
+            STORES_API_TOKEN: token,
+            STORES_API_DISPOSABLE_TOKEN: disposableToken,
+            STORES_API_SIGN_OUT_TOKEN: signOutToken,
+          },
+          timeout: 270,
+          onOutput: (chunk) => {
+            output += chunk;
+          },
         },
-        timeout: 540,
-        onOutput: (chunk) => {
-          summary += chunk;
-        },
-      },
-    ),
-  );
+      ),
+    );
+    if (exit !== 0) code = exit;
+    summaries.push(`${mode}: ${output.match(/^ *(\d+) generated.*$/m)?.[0]?.trim() ?? 'no summary'} (exit ${exit})`);
+  }
+} catch (error) {
+  code = 1;
+  console.error(`\n${(error as Error).message}`);
 } finally {
   await server.stop();
   await rm(folder, { recursive: true, force: true });
@@ -66,8 +81,7 @@ if (breaches.length > 0) {
   code = 1;
   console.error(`\nThe server logged ${breaches.length} errors or contract breaches:\n${breaches.join('\n')}`);
 }
-const cases = summary.match(/^ *(\d+) generated.*$/m)?.[0]?.trim() ?? 'no summary';
-console.log(`\nSchemathesis: ${cases}; exit code ${code}`);
+console.log(`\nSchemathesis ${summaries.join('; ')}`);
 process.exit(code);
 
 /** Registers a new account and signs it in; returns its access token. */
