@@ -32,14 +32,14 @@ export function freePort(): Promise<number> {
 /**
  * The real server process, as `npm start` runs it, on a loopback port (`env.PORT`, else a random one) and a new
  * SQLite file, checking its own responses (strict). Resolves once /healthz answers; start-up gets a minute, as
- * the machine may be shared.
+ * the machine may be shared. `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
   const port = env.PORT ? Number(env.PORT) : 39_000 + Math.floor(Math.random() * 3000);
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
     env: {
       ...process.env,
@@ -64,7 +64,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       () => false,
     );
   for (let i = 0; i < 600 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
+  if (!(await answers())) {
+    // Left running, it would outlive the test run (SIGTERM reaches the server through tsx; SIGKILL would not).
+    child.kill('SIGTERM');
+    await rm(folder, { recursive: true, force: true });
+    throw new Error(`the server did not start:\n${output}`);
+  }
   return {
     base,
     child,
