@@ -16,13 +16,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServer } from '../test/helpers/server-process.js';
+import { startServer } from '../test/helpers/server-process.js';
 import { root, runCommand, serverErrors, timed, tool } from './consumer/tools.js';
 
 const password = 'correct horse battery staple';
 const folder = await mkdtemp(join(tmpdir(), 'stores-api-contract-'));
 const server = await startServer({
-  PORT: String(await freePort()),
   // The run must not outlive its token.
   ACCESS_TOKEN_TTL: '3600',
   LOG_LEVEL: 'warn',

@@ -5,12 +5,12 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServer } from '../test/helpers/server-process.js';
+import { startServer } from '../test/helpers/server-process.js';
 import { goModelProblems, pythonModelProblems } from './consumer/generated-models.js';
 import { mustRun, root, serverErrors, timed, tool } from './consumer/tools.js';
 
 const folder = await mkdtemp(join(tmpdir(), 'stores-api-sdk-'));
-const server = await startServer({ PORT: String(await freePort()), SEED_DEMO_DATA: 'false', LOG_LEVEL: 'warn' });
+const server = await startServer({ SEED_DEMO_DATA: 'false', LOG_LEVEL: 'warn' });
 const passed: string[] = [];
 let failed = false;
 try {
