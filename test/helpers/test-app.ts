@@ -63,7 +63,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const sender = as === undefined ? user : as;
     const headers = { ...(sender && { authorization: `Bearer ${sender.accessToken}` }), ...options.headers };
     secrets.noteAuthorization(headers.authorization);
-    secrets.noteIn(typeof options.payload === 'string' ? parsedOrNothing(options.payload) : options.payload);
+    secrets.noteOpen(String(options.url ?? ''));
+    secrets.noteIn(typeof options.payload === 'string' ? parsedOrNothing(options.payload) : options.payload, true);
     const response = await app.inject({ ...options, headers });
     const type = String(response.headers['content-type'] ?? '');
     const plain = response.headers['content-encoding'] === undefined;
