@@ -21,10 +21,11 @@ export interface ServerProcess {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
-  const port = 39_000 + Math.floor(Math.random() * 3000);
+  const port = Number(env.PORT ?? 39_000 + Math.floor(Math.random() * 3000));
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/server.ts'], {
+  // Node itself with tsx's loader, not the tsx wrapper: one process, so a signal (SIGKILL too) reaches the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: {
       ...process.env,
@@ -48,18 +49,24 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       (r) => r.ok,
       () => false,
     );
-  for (let i = 0; i < 150 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers())) throw new Error(`the server did not start:\n${output}`);
+  for (let i = 0; i < 300 && child.exitCode === null && !(await answers()); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await answers())) {
+    child.kill('SIGKILL');
+    await rm(folder, { recursive: true, force: true });
+    throw new Error(`the server did not start:\n${output}`);
+  }
   return {
     base,
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
       const exited =
-        child.exitCode !== null
+        child.exitCode !== null || child.signalCode !== null
           ? Promise.resolve(child.exitCode)
           : new Promise<number | null>((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
       await rm(folder, { recursive: true, force: true });
       return code;

@@ -1,8 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { freshDatabase } from './fresh-database.js';
 
 export interface TestUser {
   id: string;
@@ -36,7 +37,8 @@ export interface Response extends LightMyRequestResponse {
 }
 
 /**
- * A fresh app on a fresh in-memory database. Responses are checked against openapi.yaml inside the app
+ * A fresh app on a fresh database: in memory (SQLite), or with `TEST_DATABASE_URL` set (`npm run test:pg`) a
+ * fresh schema of that PostgreSQL database, dropped on close. Responses are checked against openapi.yaml inside the app
  * (RESPONSE_VALIDATION=strict turns a breach into a 500 naming it), and `close()` fails the test if any breach
  * was logged, so every response a test receives is checked against the spec.
  */
@@ -48,7 +50,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PASSWORD_HASH_COST: '10',
     ...env,
   });
-  const db = createDatabase(config.databaseUrl);
+  const database = await freshDatabase(config.databaseUrl);
+  const { db } = database;
   await migrateToLatest(db);
   const logs: Record<string, unknown>[] = [];
   const app = await buildApp(config, { db, logStream: { write: (line) => logs.push(JSON.parse(line)) } });
@@ -84,7 +87,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     signUp,
     async close() {
       await app.close();
-      await db.destroy();
+      await database.drop();
       const breaches = logs.filter((l) => l.msg === 'response breaks the OpenAPI contract');
       if (breaches.length > 0) throw new Error(`responses broke the contract: ${JSON.stringify(breaches)}`);
     },
