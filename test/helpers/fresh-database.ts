@@ -33,18 +33,50 @@ export async function freshDatabase(
   };
 }
 
-/** A new, empty schema of the PostgreSQL test database, and a URL whose connections use it. */
+/** A new, empty schema in this test file's database, and a URL whose connections use it. */
 export async function freshSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (testDatabaseUrl === undefined) throw new Error('TEST_DATABASE_URL names no PostgreSQL database');
+  const database = await fileDatabase();
   const schema = `test_${randomUUID().replaceAll('-', '')}`;
-  await admin((client) => client.query(`create schema ${schema}`));
-  const url = new URL(testDatabaseUrl);
+  await admin(database, (client) => client.query(`create schema ${schema}`));
+  const url = new URL(database);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.href, drop: () => admin((client) => client.query(`drop schema ${schema} cascade`)) };
+  return { url: url.href, drop: () => admin(database, (client) => client.query(`drop schema ${schema} cascade`)) };
 }
 
-async function admin(work: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
+/** Databases made for test files are named `<test database>_file_<random>`; the global teardown drops them. */
+export const fileDatabasePrefix = (url: string) => `${new URL(url).pathname.slice(1)}_file_`;
+
+let thisFilesDatabase: Promise<string> | undefined;
+
+/**
+ * This test file's own database on the test server, with the test database's locale. Files run side by side,
+ * and Kysely's migrator reads the catalogue of every schema in its database: a schema another file drops at
+ * that moment would break it, so files never share a database (the tests in one file run one after another).
+ */
+function fileDatabase(): Promise<string> {
+  const main = testDatabaseUrl;
+  if (main === undefined) throw new Error('TEST_DATABASE_URL names no PostgreSQL database');
+  thisFilesDatabase ??= (async () => {
+    const name = `${fileDatabasePrefix(main)}${randomUUID().replaceAll('-', '')}`;
+    await admin(main, async (client) => {
+      const { rows } = await client.query(
+        'select datlocprovider, daticulocale, datcollate, datctype from pg_database where datname = current_database()',
+      );
+      const { datlocprovider, daticulocale, datcollate, datctype } = rows[0];
+      const icu = datlocprovider === 'i' ? `locale_provider icu icu_locale '${daticulocale}'` : '';
+      await client.query(
+        `create database ${name} template template0 encoding 'UTF8' ${icu} lc_collate '${datcollate}' lc_ctype '${datctype}'`,
+      );
+    });
+    const url = new URL(main);
+    url.pathname = `/${name}`;
+    return url.href;
+  })();
+  return thisFilesDatabase;
+}
+
+export async function admin(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await work(client);

@@ -150,12 +150,14 @@ describe('two instances behind nginx on one PostgreSQL database', () => {
     expect(found.data.stores).toHaveLength(1);
   });
 
-  it("builds Location and next from the proxy's scheme and host, not the instance's", async () => {
+  it("builds Location and next from the proxy's scheme and host, not the instance's or a client's claim", async () => {
+    // nginx replaces forwarded headers a client sends with what it saw itself: plain http, this Host.
     const host = 'api.example.test:8443';
-    const created = await send('POST', '/stores', { body: { name: `Located ${randomUUID()}` }, headers: { host } });
+    const headers = { host, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' };
+    const created = await send('POST', '/stores', { body: { name: `Located ${randomUUID()}` }, headers });
     expect(created.status).toBe(201);
     expect(created.headers.location).toMatch(/^http:\/\/api\.example\.test:8443\/stores\/[0-9a-f-]{36}$/);
-    const page = await send('GET', '/stores?limit=1', { headers: { host } });
+    const page = await send('GET', '/stores?limit=1', { headers });
     expect(page.data.next).toMatch(/^http:\/\/api\.example\.test:8443\/stores\?/);
     const direct = await send('GET', '/stores?limit=1');
     expect(direct.data.next).toMatch(/^http:\/\/127\.0\.0\.1:44080\/stores\?/);
