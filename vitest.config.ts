@@ -5,5 +5,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/postgres-global-setup.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // The first app a test file builds loads and compiles the whole spec: over 10 s when the machine is busy.
+    hookTimeout: 30_000,
   },
 });

@@ -17,11 +17,12 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   createStore: {
@@ -34,15 +35,16 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   getStore: {
@@ -55,12 +57,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   updateStore: {
@@ -73,18 +76,19 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   deleteStore: {
@@ -97,15 +101,16 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   listItems: {
@@ -118,11 +123,12 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   createItem: {
@@ -135,16 +141,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   getItem: {
@@ -157,12 +164,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   replaceItem: {
@@ -175,18 +183,19 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   updateItem: {
@@ -199,18 +208,19 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   deleteItem: {
@@ -223,15 +233,16 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   tagItem: {
@@ -244,14 +255,15 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   untagItem: {
@@ -264,13 +276,14 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   listTags: {
@@ -283,11 +296,12 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   createTag: {
@@ -300,16 +314,17 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   getTag: {
@@ -322,12 +337,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   updateTag: {
@@ -340,18 +356,19 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   deleteTag: {
@@ -364,16 +381,17 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   registerUser: {
@@ -386,15 +404,16 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   getCurrentUser: {
@@ -407,12 +426,13 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   getUser: {
@@ -425,14 +445,15 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   deleteUser: {
@@ -445,13 +466,14 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   createToken: {
@@ -464,14 +486,15 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   refreshToken: {
@@ -484,14 +507,15 @@ export const operations = {
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   revokeToken: {
@@ -504,13 +528,14 @@ export const operations = {
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
-      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   checkLiveness: {
@@ -523,10 +548,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
   checkReadiness: {
@@ -539,11 +565,11 @@ export const operations = {
     rateLimit: null,
     requestBody: null,
     responses: {
-      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
-      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }] },
-      503: { contentType: 'application/problem+json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }] },
+      200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
 } as const;
@@ -680,7 +706,8 @@ export interface Replies {
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listStores']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['listStores']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['listStores']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['listStores']['responses'][503]['content']['application/problem+json'] };
   createStore:
     | { status: 201; headers: { 'Location': string }; body: Spec['createStore']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
@@ -690,14 +717,16 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createStore']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['createStore']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['createStore']['responses'][503]['content']['application/problem+json'] };
   getStore:
     | { status: 200; headers?: never; body: Spec['getStore']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getStore']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['getStore']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['getStore']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['getStore']['responses'][503]['content']['application/problem+json'] };
   updateStore:
     | { status: 200; headers?: never; body: Spec['updateStore']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateStore']['responses'][400]['content']['application/problem+json'] }
@@ -710,7 +739,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateStore']['responses'][415]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['updateStore']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['updateStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['updateStore']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['updateStore']['responses'][503]['content']['application/problem+json'] };
   deleteStore:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteStore']['responses'][400]['content']['application/problem+json'] }
@@ -720,13 +750,15 @@ export interface Replies {
     | { status: 406; headers?: never; body: Spec['deleteStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteStore']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['deleteStore']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['deleteStore']['responses'][503]['content']['application/problem+json'] };
   listItems:
     | { status: 200; headers?: never; body: Spec['listItems']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listItems']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['listItems']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['listItems']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['listItems']['responses'][503]['content']['application/problem+json'] };
   createItem:
     | { status: 201; headers: { 'Location': string }; body: Spec['createItem']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createItem']['responses'][400]['content']['application/problem+json'] }
@@ -737,14 +769,16 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createItem']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['createItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['createItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['createItem']['responses'][503]['content']['application/problem+json'] };
   getItem:
     | { status: 200; headers?: never; body: Spec['getItem']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getItem']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['getItem']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['getItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['getItem']['responses'][503]['content']['application/problem+json'] };
   replaceItem:
     | { status: 200; headers?: never; body: Spec['replaceItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['replaceItem']['responses'][400]['content']['application/problem+json'] }
@@ -757,7 +791,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['replaceItem']['responses'][415]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['replaceItem']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['replaceItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['replaceItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['replaceItem']['responses'][503]['content']['application/problem+json'] };
   updateItem:
     | { status: 200; headers?: never; body: Spec['updateItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateItem']['responses'][400]['content']['application/problem+json'] }
@@ -770,7 +805,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateItem']['responses'][415]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['updateItem']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['updateItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['updateItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['updateItem']['responses'][503]['content']['application/problem+json'] };
   deleteItem:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteItem']['responses'][400]['content']['application/problem+json'] }
@@ -780,7 +816,8 @@ export interface Replies {
     | { status: 406; headers?: never; body: Spec['deleteItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteItem']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['deleteItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['deleteItem']['responses'][503]['content']['application/problem+json'] };
   tagItem:
     | { status: 200; headers?: never; body: Spec['tagItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['tagItem']['responses'][400]['content']['application/problem+json'] }
@@ -789,7 +826,8 @@ export interface Replies {
     | { status: 404; headers?: never; body: Spec['tagItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['tagItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['tagItem']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['tagItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['tagItem']['responses'][503]['content']['application/problem+json'] };
   untagItem:
     | { status: 200; headers?: never; body: Spec['untagItem']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['untagItem']['responses'][400]['content']['application/problem+json'] }
@@ -797,13 +835,15 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['untagItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['untagItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['untagItem']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['untagItem']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['untagItem']['responses'][503]['content']['application/problem+json'] };
   listTags:
     | { status: 200; headers?: never; body: Spec['listTags']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['listTags']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['listTags']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['listTags']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['listTags']['responses'][503]['content']['application/problem+json'] };
   createTag:
     | { status: 201; headers: { 'Location': string }; body: Spec['createTag']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createTag']['responses'][400]['content']['application/problem+json'] }
@@ -814,14 +854,16 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createTag']['responses'][422]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['createTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['createTag']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['createTag']['responses'][503]['content']['application/problem+json'] };
   getTag:
     | { status: 200; headers?: never; body: Spec['getTag']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getTag']['responses'][400]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['getTag']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['getTag']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['getTag']['responses'][503]['content']['application/problem+json'] };
   updateTag:
     | { status: 200; headers?: never; body: Spec['updateTag']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['updateTag']['responses'][400]['content']['application/problem+json'] }
@@ -834,7 +876,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateTag']['responses'][415]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['updateTag']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['updateTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['updateTag']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['updateTag']['responses'][503]['content']['application/problem+json'] };
   deleteTag:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteTag']['responses'][400]['content']['application/problem+json'] }
@@ -845,7 +888,8 @@ export interface Replies {
     | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteTag']['responses'][428]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['deleteTag']['responses'][503]['content']['application/problem+json'] };
   registerUser:
     | { status: 201; headers: { 'Location': string }; body: Spec['registerUser']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['registerUser']['responses'][400]['content']['application/problem+json'] }
@@ -855,14 +899,16 @@ export interface Replies {
     | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['registerUser']['responses'][422]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['registerUser']['responses'][429]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['registerUser']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['registerUser']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['registerUser']['responses'][503]['content']['application/problem+json'] };
   getCurrentUser:
     | { status: 200; headers?: never; body: Spec['getCurrentUser']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['getCurrentUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['getCurrentUser']['responses'][401]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['getCurrentUser']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['getCurrentUser']['responses'][503]['content']['application/problem+json'] };
   getUser:
     | { status: 200; headers?: never; body: Spec['getUser']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
@@ -871,7 +917,8 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['getUser']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['getUser']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['getUser']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['getUser']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['getUser']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['getUser']['responses'][503]['content']['application/problem+json'] };
   deleteUser:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['deleteUser']['responses'][400]['content']['application/problem+json'] }
@@ -879,7 +926,8 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['deleteUser']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteUser']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['deleteUser']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['deleteUser']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['deleteUser']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['deleteUser']['responses'][503]['content']['application/problem+json'] };
   createToken:
     | { status: 200; headers?: never; body: Spec['createToken']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['createToken']['responses'][400]['content']['application/problem+json'] }
@@ -888,7 +936,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['createToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['createToken']['responses'][429]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['createToken']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['createToken']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['createToken']['responses'][503]['content']['application/problem+json'] };
   refreshToken:
     | { status: 200; headers?: never; body: Spec['refreshToken']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['refreshToken']['responses'][400]['content']['application/problem+json'] }
@@ -897,7 +946,8 @@ export interface Replies {
     | { status: 413; headers?: never; body: Spec['refreshToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['refreshToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['refreshToken']['responses'][429]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['refreshToken']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['refreshToken']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['refreshToken']['responses'][503]['content']['application/problem+json'] };
   revokeToken:
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['revokeToken']['responses'][400]['content']['application/problem+json'] }
@@ -905,18 +955,20 @@ export interface Replies {
     | { status: 406; headers?: never; body: Spec['revokeToken']['responses'][406]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['revokeToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['revokeToken']['responses'][503]['content']['application/problem+json'] };
   checkLiveness:
     | { status: 200; headers?: never; body: Spec['checkLiveness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkLiveness']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['checkLiveness']['responses'][406]['content']['application/problem+json'] }
-    | { status: 500; headers?: never; body: Spec['checkLiveness']['responses'][500]['content']['application/problem+json'] };
+    | { status: 500; headers?: never; body: Spec['checkLiveness']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['checkLiveness']['responses'][503]['content']['application/problem+json'] };
   checkReadiness:
     | { status: 200; headers?: never; body: Spec['checkReadiness']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['checkReadiness']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['checkReadiness']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['checkReadiness']['responses'][500]['content']['application/problem+json'] }
-    | { status: 503; headers?: never; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['checkReadiness']['responses'][503]['content']['application/problem+json'] };
 }
 
 export type Handler<K extends OperationId, Ctx, P> = (request: Requests<P>[K], ctx: Ctx) => Promise<Replies[K]>;

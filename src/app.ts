@@ -7,7 +7,7 @@ import { hashPassword } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
-import { bindOperations } from './http/bind-operations.js';
+import { type BindingDeps, bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
@@ -25,6 +25,11 @@ export interface AppDeps {
   db: Db;
   /** Where log lines go (one JSON object per line); standard output when absent. Tests capture them. */
   logStream?: { write(line: string): void };
+  /**
+   * Replaces the handlers, the security schemes and the ownership rule, keeping everything else (routing,
+   * validation, the HTTP layer, the response contract): the mock server (src/mock/) answers from examples so.
+   */
+  operations?: Pick<BindingDeps, 'handlers' | 'securitySchemes' | 'authorize'>;
 }
 
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
@@ -65,8 +70,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   );
 
   // Every response names its request, errors and documentation included.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
@@ -96,10 +102,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
-    auth: { config, decoyHash: await hashPassword(randomUUID(), config.passwordHashCost) },
+    auth: { config, decoyHash: hashPassword(randomUUID(), config.passwordHashCost) },
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),
+    ...deps.operations,
   });
   return app;
 }

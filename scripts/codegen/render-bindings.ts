@@ -1,7 +1,10 @@
 import type { HeaderFact, OperationFact, ResponseFact } from './read-operations.js';
 
-/** Headers the binding computes for every response that declares them; handlers never set these. */
-const computedHeaders = ['X-Request-Id', 'ETag'];
+/**
+ * Headers the binding computes for every response that declares them, and the CORS header the HTTP layer adds
+ * for allowed origins; handlers never set these.
+ */
+const computedHeaders = ['X-Request-Id', 'ETag', 'Access-Control-Allow-Origin'];
 
 /** A header the binding sends: computed, or pinned by the spec to one value. Handlers set only the others. */
 export const isBindingHeader = (h: HeaderFact) => h.fixedValue !== null || computedHeaders.includes(h.name);
@@ -15,9 +18,9 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
   const broken: string[] = [];
   for (const op of operations) {
     const declared = new Set(op.responses.map((r) => r.status));
-    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken) and
-    // 406 (an Accept that rules out every media type it answers with).
-    const needs = [400, 406, 500];
+    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken),
+    // 406 (an Accept that rules out every media type it answers with) and 503 (load shedding, shutting down).
+    const needs = [400, 406, 500, 503];
     if (op.requestBody) needs.push(413, 415);
     if (op.parameters.some((p) => p.in === 'path')) needs.push(404);
     if (isSecured(op)) needs.push(401);

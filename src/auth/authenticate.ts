@@ -22,10 +22,12 @@ export function unauthorized(detail: string, error?: 'invalid_token' | 'invalid_
 }
 
 /**
- * The `bearerAuth` security scheme: a valid, unrevoked access token of an existing user, sent in the
- * Authorization header and nowhere else. Nothing from earlier requests is consulted: the token carries it all.
+ * The token of a request, read as the `bearerAuth` scheme says: from the Authorization header and nowhere else,
+ * or the 401 that says why there is none. The mock server (src/mock/) reads tokens this way too.
  */
-export async function authenticateBearer(request: FastifyRequest, db: Db, secret: string): Promise<Authentication> {
+export function readBearerToken(
+  request: FastifyRequest,
+): { ok: true; token: string } | { ok: false; reply: Unauthorized } {
   if (Object.hasOwn(request.query as object, 'access_token')) {
     return {
       ok: false,
@@ -42,7 +44,17 @@ export async function authenticateBearer(request: FastifyRequest, db: Db, secret
       reply: unauthorized('The Authorization header must be "Bearer <access token>".', 'invalid_request'),
     };
   }
-  const verified = await verifyAccessToken(secret, match[1]);
+  return { ok: true, token: match[1] };
+}
+
+/**
+ * The `bearerAuth` security scheme: a valid, unrevoked access token of an existing user, sent in the
+ * Authorization header and nowhere else. Nothing from earlier requests is consulted: the token carries it all.
+ */
+export async function authenticateBearer(request: FastifyRequest, db: Db, secret: string): Promise<Authentication> {
+  const sent = readBearerToken(request);
+  if (!sent.ok) return sent;
+  const verified = await verifyAccessToken(secret, sent.token);
   if (!verified.ok) return { ok: false, reply: unauthorized(verified.reason, 'invalid_token') };
   const { userId, tokenId, sessionId, expiresAt } = verified.claims;
   const role = await activeRole(db, userId, tokenId, sessionId);

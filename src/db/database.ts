@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { cachingStatements } from './statement-cache.js';
 
 export type Db = Kysely<Database>;
 
@@ -35,7 +36,7 @@ function sqliteDialect(databaseUrl: string): SqliteDialect {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: sqlite });
+  return new SqliteDialect({ database: cachingStatements(sqlite) });
 }
 
 // PostgreSQL's bigint (a count) arrives as a string by default; SQLite gives a number. Counts never pass 2^53.

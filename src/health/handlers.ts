@@ -4,6 +4,11 @@ import { problem } from '../http/problem.js';
 
 // Cache-Control: no-store is pinned by the spec on every answer here, and sent by the binding.
 
+/** How long a load balancer should wait before asking an instance that is not ready again, in seconds. */
+const retryAfter = 5;
+
+const notReady = (detail: string) => ({ ...problem(503, detail), headers: { 'Retry-After': retryAfter } });
+
 export const checkLiveness: Handler<'checkLiveness'> = async () => ({ status: 200, body: { status: 'ok' } });
 
 /** Ready when the database answers and its schema is current; a failure is a 503 saying which, never a 500. */
@@ -13,8 +18,8 @@ export const checkReadiness: Handler<'checkReadiness'> = async (_request, ctx) =
     pending = await pendingMigrations(ctx.db);
   } catch (error) {
     ctx.log.error({ err: error }, 'readiness: the database does not answer');
-    return problem(503, 'The database does not answer.');
+    return notReady('The database does not answer.');
   }
-  if (pending.length > 0) return problem(503, `Migrations are not applied yet: ${pending.join(', ')}.`);
+  if (pending.length > 0) return notReady(`Migrations are not applied yet: ${pending.join(', ')}.`);
   return { status: 200, body: { status: 'ready' } };
 };

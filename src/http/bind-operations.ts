@@ -9,7 +9,7 @@ import { accepts } from './negotiation.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
 import { forbidden, problem, validationFailed } from './problem.js';
-import { compileRequestValidator, type RequestInput } from './request-validator.js';
+import { type RequestInput, requestValidator } from './request-validator.js';
 import { type Authorize, type SecurityScheme, securityFor } from './security.js';
 import { type AnyReply, send } from './send-reply.js';
 
@@ -45,7 +45,7 @@ export type RunOnce = (
 export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const operation: Operation = operations[operationId];
-    const validate = compileRequestValidator(deps.spec.backend, operationId);
+    const validate = requestValidator(deps.spec.backend, operationId);
     const headerNames = headerParameterNames(deps.spec, operationId);
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
@@ -59,6 +59,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       ),
     ].filter((type): type is string => type !== null);
     const authenticate = securityFor(operation, deps.securitySchemes);
+    const hasPathParameters = operation.route.includes(':');
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
       timeWindow: operation.rateLimit.window * 1000,
@@ -70,13 +71,16 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       config: { operationId, ...(rateLimit && { rateLimit }) },
       // A body sent to an operation that takes none is refused before it is read (so never a 413 or 415 there).
       ...(!operation.requestBody && {
-        onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-          if (hasBody(request)) return send(reply, operation, problem(400, 'This operation takes no request body.'));
+        onRequest: (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+          if (hasBody(request)) send(reply, operation, problem(400, 'This operation takes no request body.'));
+          else done();
         },
       }),
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
-        if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+        if (hasPathParameters && Object.values(request.params as Record<string, string>).includes('')) {
+          return reply.callNotFound();
+        }
         if (!accepts(request.headers.accept, answersWith)) {
           return send(reply, operation, problem(406, `This operation answers with ${answersWith.join(' or ')} only.`));
         }
@@ -109,7 +113,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         const typedRequest = {
           path: input.path,
           query: input.query,
-          headers: Object.fromEntries(headerNames.map((name) => [name, input.header[name.toLowerCase()]])),
+          headers: headerNames.length === 0 ? {} : headersOf(input.header, headerNames),
           body: input.requestBody,
           principal,
         };
@@ -181,6 +185,10 @@ function readerOf(operation: Operation, handlers: BindingDeps['handlers']): AnyH
   );
   if (!reader) throw new Error(`${operation.path} honours If-Match but has no GET to read its representation`);
   return handlers[reader] as AnyHandler;
+}
+
+function headersOf(header: RequestInput['header'], names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, header[name.toLowerCase()]]));
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -8,8 +8,11 @@ import type { Principal } from './principal.js';
 /** What signing in and registering need. */
 export interface AuthSettings {
   readonly config: Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost'>;
-  /** The hash of a random password, checked when an e-mail address is unknown so that both take as long. */
-  readonly decoyHash: string;
+  /**
+   * The hash of a random password, checked when an e-mail address is unknown so that both take as long. Made at
+   * start-up without holding it up (scrypt runs on the thread pool while the rest starts).
+   */
+  readonly decoyHash: Promise<string>;
 }
 
 /** What every handler gets besides its typed request: the database and what it needs to answer over HTTP. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { load as parseYaml } from 'js-yaml';
 import { OpenAPIBackend } from 'openapi-backend';
-import { parse } from 'yaml';
 import { createAjv } from './ajv.js';
 
 /**
@@ -36,11 +36,15 @@ export function loadSpec(): Promise<LoadedSpec> {
 
 async function load(): Promise<LoadedSpec> {
   const yaml = readFileSync(specPath, 'utf8');
-  const document = parse(yaml) as Record<string, unknown>;
+  // js-yaml reads the spec about five times faster than `yaml` (which the generator keeps for its Document API).
+  const document = parseYaml(yaml) as Record<string, unknown>;
   const backend = new OpenAPI31Backend({
     definition: structuredClone(document) as never,
     strict: true,
     validate: true,
+    // Compile validators on demand: the binding asks for every operation's request validators at start-up, and
+    // the response validators openapi-backend would also build (half of its start-up) are never used here.
+    quick: true,
     customizeAjv: (_draft07, options) => createAjv(options) as never,
   });
   await backend.init();

@@ -11,10 +11,12 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -32,6 +34,7 @@ const types: Record<number, string> = {
   415: '/problems/unsupported-media-type',
   422: '/problems/unprocessable',
   500: '/problems/internal',
+  503: '/problems/unavailable',
 };
 
 /** Builds an RFC 9457 problem. The binding adds `instance` and `requestId` when it sends it. */

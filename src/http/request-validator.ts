@@ -17,13 +17,26 @@ export type RequestValidator = (input: RequestInput) => ValidationIssue[];
 let bodyAjv: ReturnType<typeof createAjv> | undefined;
 
 /**
- * Compiles, once, every check for one operation. Parameters (path, query, header) and `application/json` bodies
- * use the validators openapi-backend compiled at init; openapi-backend skips every other body media type (such as
+ * Every check for one operation, compiled once, on its first request: compiling them all would hold start-up
+ * for about a second, most of it for operations a process may never serve. Parameters (path, query, header) and
+ * `application/json` bodies use openapi-backend's validators; it skips every other body media type (such as
  * `application/merge-patch+json`), so those bodies get a validator compiled here with the same Ajv settings.
- * Calling the compiled functions directly also skips openapi-backend's per-request routing and parsing: Fastify has
- * already matched the route and parsed the request.
+ * Calling the compiled functions directly also skips openapi-backend's per-request routing and parsing: Fastify
+ * has already matched the route and parsed the request.
  */
-export function compileRequestValidator(backend: OpenAPIBackend, operationId: string): RequestValidator {
+export function requestValidator(backend: OpenAPIBackend, operationId: string): RequestValidator {
+  let validators: ValidateFunction[] | undefined;
+  return (input) => {
+    validators ??= compileValidators(backend, operationId);
+    const issues: ValidationIssue[] = [];
+    for (const check of validators) {
+      if (!check(input)) issues.push(...(check.errors ?? []).map(toIssue));
+    }
+    return issues.length > 1 ? dedupe(issues) : issues;
+  };
+}
+
+function compileValidators(backend: OpenAPIBackend, operationId: string): ValidateFunction[] {
   const validators: ValidateFunction[] = [...(backend.validator.getRequestValidatorsForOperation(operationId) ?? [])];
   const operation = backend.getOperation(operationId);
   const body = operation?.requestBody;
@@ -38,13 +51,7 @@ export function compileRequestValidator(backend: OpenAPIBackend, operationId: st
       }),
     );
   }
-  return (input) => {
-    const issues: ValidationIssue[] = [];
-    for (const validate of validators) {
-      if (!validate(input)) issues.push(...(validate.errors ?? []).map(toIssue));
-    }
-    return dedupe(issues);
-  };
+  return validators;
 }
 
 /** The longest pointer the Problem schema allows. */

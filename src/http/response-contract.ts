@@ -23,8 +23,9 @@ interface DeclaredResponse {
 }
 
 /**
- * Headers any HTTP response may carry without the spec declaring them: message framing, content coding, CORS,
- * and the security headers every response gets. They belong to the HTTP layer, not to an operation's contract.
+ * Headers any HTTP response may carry without the spec declaring them: message framing, content coding, CORS
+ * (but `Access-Control-Allow-Origin`, which the spec declares on every response), and the security headers every
+ * response gets. They belong to the HTTP layer, not to an operation's contract.
  */
 const transportHeaders = new Set([
   'content-type',
@@ -35,7 +36,6 @@ const transportHeaders = new Set([
   'transfer-encoding',
   'content-encoding',
   'vary',
-  'access-control-allow-origin',
   'access-control-allow-credentials',
   'access-control-expose-headers',
   'content-security-policy',

@@ -18,6 +18,33 @@ interface DeclaredResponse {
   headers: readonly { name: string; owner: 'binding' | 'handler'; value?: string }[];
 }
 
+/** What the spec says about one status of one operation, worked out once. */
+interface Plan {
+  contentType: string | null;
+  /** The headers the spec pins to one value. */
+  pinned: [string, string][];
+  hasEtag: boolean;
+}
+
+const plans = new Map<Operation, Map<number, Plan | undefined>>();
+
+function planFor(operation: Operation, status: number): Plan | undefined {
+  let byStatus = plans.get(operation);
+  if (!byStatus) {
+    byStatus = new Map();
+    plans.set(operation, byStatus);
+  }
+  if (byStatus.has(status)) return byStatus.get(status);
+  const declared = (operation.responses as Record<number, DeclaredResponse>)[status];
+  const plan = declared && {
+    contentType: declared.contentType,
+    pinned: declared.headers.flatMap((h): [string, string][] => (h.value === undefined ? [] : [[h.name, h.value]])),
+    hasEtag: declared.headers.some((h) => h.name === 'ETag'),
+  };
+  byStatus.set(status, plan);
+  return plan;
+}
+
 /**
  * Sends a reply as the spec declares it: the handler's headers, the headers the spec pins to one value, an ETag
  * over the exact bytes sent, and the body in its media type. A GET whose `If-None-Match` holds the current ETag
@@ -29,30 +56,30 @@ export function send(
   result: AnyReply,
   request?: FastifyRequest,
 ): FastifyReply {
-  const responses = operation.responses as Record<number, DeclaredResponse>;
-  const declared = responses[result.status];
+  const plan = planFor(operation, result.status);
   reply.code(result.status);
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (value !== undefined) reply.header(name, String(value));
+  if (result.headers) {
+    for (const name in result.headers) {
+      const value = result.headers[name];
+      if (value !== undefined) reply.header(name, String(value));
+    }
   }
-  for (const header of declared?.headers ?? []) {
-    if (header.value !== undefined) reply.header(header.name, header.value);
-  }
-  if (declared?.headers.some((h) => h.name === 'ETag') && result.body !== undefined) {
+  for (const [name, value] of plan?.pinned ?? []) reply.header(name, value);
+  if (plan?.hasEtag && result.body !== undefined) {
     const serialized = JSON.stringify(result.body);
     const etag = etagOf(serialized);
     // A validated representation may be sent compressed: caches must key it by Accept-Encoding, 304s included.
     reply.header('etag', etag).header('vary', 'Accept-Encoding');
-    const notModified = responses[304];
-    if (notModified && request && !noneMatch(request.headers['if-none-match'], etag)) {
-      for (const header of notModified.headers) if (header.value !== undefined) reply.header(header.name, header.value);
+    const notModified = request && planFor(operation, 304);
+    if (notModified && !noneMatch(request.headers['if-none-match'], etag)) {
+      for (const [name, value] of notModified.pinned) reply.header(name, value);
       return reply.code(304).send();
     }
-    return reply.type(declared.contentType ?? 'application/json').send(serialized);
+    return reply.type(plan.contentType ?? 'application/json').send(serialized);
   }
-  if (!declared?.contentType || result.body === undefined) return reply.send();
-  if (declared.contentType === 'application/problem+json') {
+  if (!plan?.contentType || result.body === undefined) return reply.send();
+  if (plan.contentType === 'application/problem+json') {
     return sendProblem(reply, { status: result.status, body: result.body as Problem });
   }
-  return reply.type(declared.contentType).send(result.body);
+  return reply.type(plan.contentType).send(result.body);
 }

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';

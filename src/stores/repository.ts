@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { catchConstraint } from '../db/errors.js';
 import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';

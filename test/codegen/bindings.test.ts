@@ -16,7 +16,7 @@ function spec(operation: Record<string, unknown>, path = '/things/{thingId}', me
   };
 }
 
-const declared = (...given: number[]) => declaredOnly(...given, 406);
+const declared = (...given: number[]) => declaredOnly(...given, 406, 503);
 const declaredOnly = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { $ref: '#/components/responses/Problem' }]));
 
@@ -71,7 +71,8 @@ describe('checkBindingRules', () => {
   it.each([
     ['everything the binding may answer', { responses: declared(200, 400, 404, 500) }, 'get', []],
     ['no 500', { responses: declared(200, 400, 404) }, 'get', ['getThing must declare a 500 response']],
-    ['no 406', { responses: declaredOnly(200, 400, 404, 500) }, 'get', ['getThing must declare a 406 response']],
+    ['no 406', { responses: declaredOnly(200, 400, 404, 500, 503) }, 'get', ['getThing must declare a 406 response']],
+    ['no 503', { responses: declaredOnly(200, 400, 404, 406, 500) }, 'get', ['getThing must declare a 503 response']],
     ['no 400', { responses: declared(200, 404, 500) }, 'get', ['getThing must declare a 400 response']],
     [
       'no 404 with a path parameter',
@@ -126,6 +127,6 @@ describe('renderBindings', () => {
     expect(source).toContain(
       "| { status: 404; headers?: never; body: Spec['getThing']['responses'][404]['content']['application/problem+json'] }",
     );
-    expect(source.match(/\| \{ status: /g)).toHaveLength(6);
+    expect(source.match(/\| \{ status: /g)).toHaveLength(7);
   });
 });

@@ -33,7 +33,9 @@ describe('checkReadiness', () => {
     const response = await t.request({ method: 'GET', url: '/readyz', as: null });
     expect(response.statusCode).toBe(503);
     expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['retry-after']).toBe('5');
     expect(response.data).toMatchObject({
+      type: '/problems/unavailable',
       status: 503,
       detail: 'Migrations are not applied yet: 20261124T010000-users.',
     });

@@ -17,7 +17,7 @@ export interface ServerProcess {
 
 /**
  * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
- * own responses (strict). Resolves once /healthz answers.
+ * own responses (strict). Resolves once /healthz answers; start-up gets a minute, as the machine may be shared.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
@@ -49,7 +49,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       (r) => r.ok,
       () => false,
     );
-  for (let i = 0; i < 300 && child.exitCode === null && !(await answers()); i++) {
+  for (let i = 0; i < 600 && child.exitCode === null && !(await answers()); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!(await answers())) {

@@ -1,0 +1,223 @@
+// npm run bench: the full spec-driven API against a hand-written Fastify baseline (scripts/bench/baseline-server.ts)
+// on one seeded SQLite file, both built to JavaScript and run in production mode, driven by autocannon in
+// alternating rounds so that machine drift hits both alike. Also times start-up, samples memory, and compares
+// listItems on a small and a large catalogue. Writes benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1)
+// is a short smoke run that only prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS,
+// BENCH_SCALE_ITEMS (0 skips the scale check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a
+// folder: both servers write V8 CPU profiles there), BENCH_OUT (where results go).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Measurement, measure } from './bench/load.js';
+import { markdown, type Report, type ScenarioResult, writeReport } from './bench/report.js';
+import { type Scenario, scenarios } from './bench/scenarios.js';
+import { type Seeded, seed } from './bench/seed.js';
+import { memoryMiB, type Server, startServer, stopServer } from './bench/servers.js';
+
+const env = process.env;
+const quick = process.argv.includes('--quick') || env.BENCH_QUICK === '1';
+const knob = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
+const settings = {
+  rounds: knob('BENCH_ROUNDS', quick ? 1 : 3),
+  seconds: knob('BENCH_SECONDS', quick ? 2 : 5),
+  connections: knob('BENCH_CONNECTIONS', 10),
+  items: knob('BENCH_ITEMS', quick ? 10_000 : 100_000),
+  scaleItems: knob('BENCH_SCALE_ITEMS', quick ? 0 : 1_000_000),
+};
+const only = env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const output = env.BENCH_OUT ?? (quick ? undefined : 'benchmark');
+const targets: Record<string, number> = { createItem: 0.85 };
+const root = new URL('../', import.meta.url).pathname;
+const secrets = {
+  CURSOR_SECRET: 'benchmark-cursor-secret-benchmark-cursor',
+  JWT_SECRET: 'benchmark-jwt-secret-benchmark-jwt-secret',
+};
+const folder = await mkdtemp(join(tmpdir(), 'stores-api-bench-'));
+const started: Server[] = [];
+
+function log(line: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+function serverEnv(databaseUrl: string): Record<string, string> {
+  return { ...secrets, NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+}
+
+const nodeArgs = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [];
+
+/** Starts a server; it has started when it answers `firstPath` (a getStore: routing, validation and a query). */
+async function start(name: 'stores-api' | 'baseline', databaseUrl: string, firstPath: string): Promise<Server> {
+  const script = name === 'stores-api' ? 'dist/src/server.js' : 'dist/scripts/bench/baseline-server.js';
+  const server = await startServer(name, script, serverEnv(databaseUrl), { cwd: root, firstPath, nodeArgs });
+  started.push(server);
+  return server;
+}
+
+async function stop(server: Server): Promise<void> {
+  await stopServer(server);
+  started.splice(started.indexOf(server), 1);
+}
+
+/** Both servers must give the same status and body for every scenario, or the comparison means nothing. */
+async function checkSameAnswers(servers: Server[], list: Scenario[]): Promise<void> {
+  for (const scenario of list) {
+    const first = scenario.next();
+    const answers = await Promise.all(
+      servers.map(async (server, i) => {
+        // A create gets a request of its own (a new name); reads get the very same one.
+        const request = i === 0 || first.method === 'GET' ? first : scenario.next();
+        const origin = `http://127.0.0.1:${server.port}`;
+        const response = await fetch(`${origin}${request.path}`, {
+          method: request.method,
+          headers: request.headers ?? {},
+          ...(request.body !== undefined && { body: request.body }),
+        });
+        const text = (await response.text()).replaceAll(origin, 'ORIGIN');
+        const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+        // A created item differs in its id, store, name and times; its shape and the rest must not.
+        if (body && request.method === 'POST')
+          for (const key of ['id', 'storeId', 'name', 'createdAt', 'updatedAt']) body[key] = key;
+        return { status: response.status, body: JSON.stringify(body) };
+      }),
+    );
+    const [api, baseline] = answers;
+    if (api?.status !== scenario.status || api.status !== baseline?.status || api.body !== baseline.body) {
+      const shown = answers.map((a) => `${a.status} ${a.body?.slice(0, 600)}`).join('\n');
+      throw new Error(`${scenario.name}: the servers answer differently:\n${shown}`);
+    }
+  }
+}
+
+/** The current ETag of the first items, read from the API, for the conditional getItem. */
+async function currentEtags(server: Server, itemIds: string[]): Promise<Map<string, string>> {
+  const etags = new Map<string, string>();
+  for (const id of itemIds.slice(0, 200)) {
+    const etag = (await fetch(`http://127.0.0.1:${server.port}/items/${id}`)).headers.get('etag');
+    if (etag) etags.set(id, etag);
+  }
+  return etags;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+function summarize(runs: Measurement[]): Measurement {
+  const rss = runs.flatMap((r) => (r.peakRssMiB === undefined ? [] : [r.peakRssMiB]));
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    peakRssMiB: rss.length > 0 ? Math.max(...rss) : undefined,
+  };
+}
+
+async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report, 'scale'>> {
+  const startups: number[] = [];
+  const firstPath = `/stores/${seeded.storeIds[0]}`;
+  for (let i = 0; i < 2; i++) {
+    const probe = await start('stores-api', databaseUrl, firstPath);
+    startups.push(probe.startupMs);
+    await stop(probe);
+  }
+  const api = await start('stores-api', databaseUrl, firstPath);
+  startups.push(api.startupMs);
+  log(`stores-api answered ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after spawn`);
+  const baseline = await start('baseline', databaseUrl, firstPath);
+  const list = scenarios(seeded, await currentEtags(api, seeded.itemIds)).filter(
+    (s) => !only || only.includes(s.name.split(' ')[0] as string),
+  );
+  await checkSameAnswers([api, baseline], list);
+  log('both servers give the same status and body in every scenario');
+
+  const runs = new Map(list.map((s) => [s.name, { api: [] as Measurement[], baseline: [] as Measurement[] }]));
+  const warmUp = { seconds: Math.min(2, settings.seconds), connections: settings.connections };
+  for (const scenario of list) for (const server of [api, baseline]) await measure(server, scenario, warmUp);
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const scenario of list) {
+      const order = round % 2 === 1 ? [api, baseline] : [baseline, api];
+      for (const server of order) {
+        const result = await measure(server, scenario, settings);
+        runs.get(scenario.name)?.[server === api ? 'api' : 'baseline'].push(result);
+        log(`round ${round} ${scenario.name} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+      }
+    }
+  }
+  const peakRssMiB = { api: memoryMiB(api.child.pid, 'VmHWM'), baseline: memoryMiB(baseline.child.pid, 'VmHWM') };
+  await stop(api);
+  await stop(baseline);
+
+  const results: ScenarioResult[] = list.map((scenario) => {
+    const measured = runs.get(scenario.name) ?? { api: [], baseline: [] };
+    const apiSummary = summarize(measured.api);
+    const baselineSummary = summarize(measured.baseline);
+    return {
+      name: scenario.name,
+      target: targets[scenario.name] ?? 0.9,
+      api: apiSummary,
+      baseline: baselineSummary,
+      ratio: apiSummary.requestsPerSecond / baselineSummary.requestsPerSecond,
+    };
+  });
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    settings,
+    scenarios: results,
+    startupMs: { runs: startups, median: median(startups) },
+    peakRssMiB,
+  };
+}
+
+/** listItems p50 with one connection on a small and a large catalogue, alternating, each the median of 3 runs. */
+async function scale(): Promise<NonNullable<Report['scale']>> {
+  const smallItems = 10_000;
+  const largeItems = settings.scaleItems;
+  const sizes = [smallItems, largeItems];
+  const servers: Server[] = [];
+  const lists: Scenario[] = [];
+  for (const items of sizes) {
+    const file = join(folder, `scale-${items}.db`);
+    const seeded = await seed(file, { stores: 100, items, tags: 1000 }, secrets.JWT_SECRET);
+    log(`seeded ${items} items for the scale check`);
+    servers.push(await start('stores-api', file, `/stores/${seeded.storeIds[0]}`));
+    const [, listItems] = scenarios(seeded, new Map());
+    if (listItems) lists.push(listItems);
+  }
+  const p50s: number[][] = [[], []];
+  const options = { seconds: Math.min(3, settings.seconds), connections: 1 };
+  for (let round = 0; round < 4; round++) {
+    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const server = servers[i] as Server;
+      const result = await measure(server, lists[i] as Scenario, options);
+      if (round > 0) p50s[i]?.push(result.p50Ms);
+    }
+  }
+  for (const server of servers) await stop(server);
+  const smallP50Ms = median(p50s[0] ?? []);
+  const largeP50Ms = median(p50s[1] ?? []);
+  return { smallItems, largeItems, smallP50Ms, largeP50Ms, ratio: largeP50Ms / smallP50Ms };
+}
+
+try {
+  if (env.BENCH_BUILD !== 'false') {
+    log('npm run build');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
+  const databaseUrl = join(folder, 'bench.db');
+  const seeded = await seed(databaseUrl, { stores: 100, items: settings.items, tags: 1000 }, secrets.JWT_SECRET);
+  log(`seeded 100 stores, ${settings.items} items, 1000 tags in ${databaseUrl}`);
+  const report: Report = await compare(seeded, databaseUrl);
+  const scaled = settings.scaleItems > 0 ? await scale() : undefined;
+  if (scaled) report.scale = scaled;
+  console.log(`\n${markdown(report)}`);
+  if (output) {
+    writeReport(join(root, output), report);
+    log(`wrote ${output}/results.json and ${output}/results.md`);
+  }
+} finally {
+  for (const server of [...started]) await stopServer(server);
+  await rm(folder, { recursive: true, force: true });
+}

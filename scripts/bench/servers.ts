@@ -1,0 +1,77 @@
+// Starting and watching the two servers of the benchmark: each is its own Node process (compiled JavaScript, no
+// loader), listening on a free loopback port. Start-up is timed from spawn to the first answer.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface Server {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  /** Milliseconds from spawn to the first answer. */
+  startupMs: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  options: { cwd: string; firstPath: string; nodeArgs?: string[] },
+): Promise<Server> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+    cwd: options.cwd,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before answering`))),
+  );
+  exited.catch(() => {});
+  const url = `http://127.0.0.1:${port}${options.firstPath}`;
+  for (let i = 0; i < 2000; i++) {
+    const answered = await Promise.race([
+      fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (answered) return { name, port, child, startupMs: performance.now() - started };
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill();
+  throw new Error(`${name} did not answer ${url} within 10 s`);
+}
+
+export async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** A field of /proc/<pid>/status in MiB (`VmRSS` now, `VmHWM` the peak so far); undefined where there is no /proc. */
+export function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
