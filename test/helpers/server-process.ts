@@ -18,14 +18,15 @@ export interface ServerProcess {
 /**
  * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
  * own responses (strict). Resolves once /healthz answers; start-up gets a minute, as the machine may be shared.
+ * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
   const port = Number(env.PORT ?? 39_000 + Math.floor(Math.random() * 3000));
   const base = `http://127.0.0.1:${port}`;
   let output = '';
   // Node itself with tsx's loader, not the tsx wrapper: one process, so a signal (SIGKILL too) reaches the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: {
       ...process.env,
