@@ -103,25 +103,31 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 function summarize(runs: Measurement[]): Measurement {
   const rss = runs.flatMap((r) => (r.peakRssMiB === undefined ? [] : [r.peakRssMiB]));
+  const cpu = runs.flatMap((r) => (r.cpuUsPerRequest === undefined ? [] : [r.cpuUsPerRequest]));
   return {
     requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
     peakRssMiB: rss.length > 0 ? Math.max(...rss) : undefined,
+    cpuUsPerRequest: cpu.length > 0 ? median(cpu) : undefined,
   };
 }
 
 async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report, 'scale'>> {
   const startups: number[] = [];
+  const startupCpu: number[] = [];
   const firstPath = `/stores/${seeded.storeIds[0]}`;
   for (let i = 0; i < 2; i++) {
     const probe = await start('stores-api', databaseUrl, firstPath);
     startups.push(probe.startupMs);
+    if (probe.startupCpuMs !== undefined) startupCpu.push(probe.startupCpuMs);
     await stop(probe);
   }
   const api = await start('stores-api', databaseUrl, firstPath);
   startups.push(api.startupMs);
-  log(`stores-api answered ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after spawn`);
+  if (api.startupCpuMs !== undefined) startupCpu.push(api.startupCpuMs);
+  const cpu = startupCpu.map((ms) => ms.toFixed(0)).join(', ');
+  log(`stores-api answered ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after spawn (CPU: ${cpu} ms)`);
   const baseline = await start('baseline', databaseUrl, firstPath);
   const list = scenarios(seeded, await currentEtags(api, seeded.itemIds)).filter(
     (s) => !only || only.includes(s.name.split(' ')[0] as string),
@@ -138,7 +144,10 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
       for (const server of order) {
         const result = await measure(server, scenario, settings);
         runs.get(scenario.name)?.[server === api ? 'api' : 'baseline'].push(result);
-        log(`round ${round} ${scenario.name} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+        const cpu = result.cpuUsPerRequest?.toFixed(0) ?? 'n/a';
+        log(
+          `round ${round} ${scenario.name} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, ${cpu} µs CPU/request`,
+        );
       }
     }
   }
@@ -165,7 +174,11 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     settings,
     scenarios: results,
-    startupMs: { runs: startups, median: median(startups) },
+    startupMs: {
+      runs: startups,
+      median: median(startups),
+      cpuMedian: startupCpu.length > 0 ? median(startupCpu) : undefined,
+    },
     peakRssMiB,
   };
 }

@@ -19,7 +19,7 @@ export interface Report {
   cpu: string;
   settings: Record<string, number | string>;
   scenarios: ScenarioResult[];
-  startupMs: { runs: number[]; median: number };
+  startupMs: { runs: number[]; median: number; cpuMedian: number | undefined };
   peakRssMiB: { api: number | undefined; baseline: number | undefined };
   scale?: { smallItems: number; largeItems: number; smallP50Ms: number; largeP50Ms: number; ratio: number };
 }
@@ -33,17 +33,19 @@ export function markdown(report: Report): string {
       `${settings.items} items; ${settings.rounds} alternating rounds of ${settings.seconds} s per scenario and ` +
       `server, ${settings.connections} connections, load generator on the same machine.`,
     '',
-    '| scenario | stores-api req/s | baseline req/s | ratio (target) | stores-api p50 / p99 ms | baseline p50 / p99 ms | stores-api peak RSS MiB | baseline peak RSS MiB |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | stores-api req/s | baseline req/s | ratio (target) | stores-api p50 / p99 ms | baseline p50 / p99 ms | stores-api peak RSS MiB | baseline peak RSS MiB | CPU µs per request: stores-api / baseline |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...report.scenarios.map(
       (s) =>
         `| ${s.name} | ${fixed(s.api.requestsPerSecond)} | ${fixed(s.baseline.requestsPerSecond)} | ` +
         `${s.ratio.toFixed(2)} (≥ ${s.target.toFixed(2)}) | ${fixed(s.api.p50Ms, 2)} / ${fixed(s.api.p99Ms, 2)} | ` +
-        `${fixed(s.baseline.p50Ms, 2)} / ${fixed(s.baseline.p99Ms, 2)} | ${fixed(s.api.peakRssMiB)} | ${fixed(s.baseline.peakRssMiB)} |`,
+        `${fixed(s.baseline.p50Ms, 2)} / ${fixed(s.baseline.p99Ms, 2)} | ${fixed(s.api.peakRssMiB)} | ${fixed(s.baseline.peakRssMiB)} | ` +
+        `${fixed(s.api.cpuUsPerRequest)} / ${fixed(s.baseline.cpuUsPerRequest)} |`,
     ),
     '',
     `Start-up to the first answer of a getStore (\`node dist/src/server.js\`, production settings, ${report.startupMs.runs.length} starts): ` +
-      `median ${fixed(report.startupMs.median)} ms (target < 1000). Peak RSS over the whole run (VmHWM): ` +
+      `median ${fixed(report.startupMs.median)} ms (target < 1000), of which the process used ` +
+      `${fixed(report.startupMs.cpuMedian)} ms of CPU. Peak RSS over the whole run (VmHWM): ` +
       `stores-api ${fixed(report.peakRssMiB.api)} MiB (target < 150), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
   ];
   if (report.scale) {

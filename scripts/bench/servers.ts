@@ -10,6 +10,8 @@ export interface Server {
   child: ChildProcess;
   /** Milliseconds from spawn to the first answer. */
   startupMs: number;
+  /** CPU time the process had used by its first answer: what start-up costs, whatever else the machine runs. */
+  startupCpuMs: number | undefined;
 }
 
 export function freePort(): Promise<number> {
@@ -51,7 +53,7 @@ export async function startServer(
       ),
       exited,
     ]);
-    if (answered) return { name, port, child, startupMs: performance.now() - started };
+    if (answered) return { name, port, child, startupMs: performance.now() - started, startupCpuMs: cpuMs(child.pid) };
     await new Promise((r) => setTimeout(r, 5));
   }
   child.kill();
@@ -71,6 +73,18 @@ export function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): nu
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
     return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time the process has used so far (user + system), in milliseconds; undefined where there is no /proc. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
   } catch {
     return undefined;
   }

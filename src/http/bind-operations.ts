@@ -12,6 +12,7 @@ import { forbidden, problem, validationFailed } from './problem.js';
 import { type RequestInput, requestValidator } from './request-validator.js';
 import { type Authorize, type SecurityScheme, securityFor } from './security.js';
 import { type AnyReply, send } from './send-reply.js';
+import { bodySerializer, type Serialize } from './serializers.js';
 
 type Operation = (typeof operations)[OperationId];
 
@@ -46,12 +47,13 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const operation: Operation = operations[operationId];
     const validate = requestValidator(deps.spec.backend, operationId);
+    const serialize = bodySerializer(deps.spec.backend, operationId);
     const headerNames = headerParameterNames(deps.spec, operationId);
     // The generated Handlers type has already checked each handler against its own operation; here they are
     // all driven through one code path, so the specific types give way to their common shape.
     const handler = deps.handlers[operationId] as AnyHandler;
     // A change that honours If-Match reads the current representation from the GET on the same path.
-    const guardedBy = headerNames.includes('If-Match') ? readerOf(operation, deps.handlers) : undefined;
+    const guardedBy = headerNames.includes('If-Match') ? readerOf(operation, deps) : undefined;
     const idempotent = headerNames.includes('Idempotency-Key');
     const answersWith = [
       ...new Set(
@@ -69,8 +71,10 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       method: operation.method,
       url: operation.route,
       config: { operationId, ...(rateLimit && { rateLimit }) },
-      // A body sent to an operation that takes none is refused before it is read (so never a 413 or 415 there).
+      // A body sent to an operation that takes none is refused before it is read (so never a 413 or 415 there),
+      // so there is nothing to decompress either.
       ...(!operation.requestBody && {
+        decompress: false,
         onRequest: (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
           if (hasBody(request)) send(reply, operation, problem(400, 'This operation takes no request body.'));
           else done();
@@ -128,15 +132,15 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           result = problem(428, 'Send If-Match with the ETag you last saw to change this.');
         } else if (guardedBy && ifMatch !== undefined) {
           const readCurrent = (db: Db) =>
-            guardedBy(
+            guardedBy.read(
               { path: input.path, query: {}, headers: {}, principal },
               createContext(request, origin, { ...deps, db }),
             );
-          result = await runIfMatch(deps.db, ifMatch, readCurrent, run);
+          result = await runIfMatch(deps.db, ifMatch, readCurrent, run, guardedBy.serialize);
         } else {
           result = await run(deps.db);
         }
-        return send(reply, operation, result, request);
+        return send(reply, operation, result, request, serialize);
       },
     });
   }
@@ -168,23 +172,27 @@ function runIfMatch(
   ifMatch: string,
   readCurrent: (db: Db) => Promise<AnyReply>,
   run: (db: Db) => Promise<AnyReply>,
+  serialize: Serialize,
 ): Promise<AnyReply> {
   return inTransaction(db, async (trx) => {
     const current = await readCurrent(trx);
-    if (current.status === 200 && !matches(ifMatch, etagOf(JSON.stringify(current.body)))) {
+    if (current.status === 200 && !matches(ifMatch, etagOf(serialize(200, current.body)))) {
       return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');
     }
     return run(trx);
   });
 }
 
-/** The handler of the GET on the same path as a change: it gives the representation an If-Match is about. */
-function readerOf(operation: Operation, handlers: BindingDeps['handlers']): AnyHandler {
+/**
+ * The handler of the GET on the same path as a change, and its serializer: they give the representation, and so
+ * the ETag, an If-Match is about.
+ */
+function readerOf(operation: Operation, deps: BindingDeps): { read: AnyHandler; serialize: Serialize } {
   const reader = (Object.keys(operations) as OperationId[]).find(
     (id) => operations[id].route === operation.route && operations[id].method === 'GET',
   );
   if (!reader) throw new Error(`${operation.path} honours If-Match but has no GET to read its representation`);
-  return handlers[reader] as AnyHandler;
+  return { read: deps.handlers[reader] as AnyHandler, serialize: bodySerializer(deps.spec.backend, reader) };
 }
 
 function headersOf(header: RequestInput['header'], names: string[]): Record<string, unknown> {

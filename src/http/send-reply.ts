@@ -3,6 +3,7 @@ import type { OperationId, operations } from '../../generated/operations.js';
 import { etagOf, noneMatch } from './conditional.js';
 import type { Problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
+import type { Serialize } from './serializers.js';
 
 type Operation = (typeof operations)[OperationId];
 
@@ -55,6 +56,7 @@ export function send(
   operation: Operation,
   result: AnyReply,
   request?: FastifyRequest,
+  serialize: Serialize = (_status, body) => JSON.stringify(body),
 ): FastifyReply {
   const plan = planFor(operation, result.status);
   reply.code(result.status);
@@ -66,7 +68,7 @@ export function send(
   }
   for (const [name, value] of plan?.pinned ?? []) reply.header(name, value);
   if (plan?.hasEtag && result.body !== undefined) {
-    const serialized = JSON.stringify(result.body);
+    const serialized = serialize(result.status, result.body);
     const etag = etagOf(serialized);
     // A validated representation may be sent compressed: caches must key it by Accept-Encoding, 304s included.
     reply.header('etag', etag).header('vary', 'Accept-Encoding');
@@ -80,6 +82,9 @@ export function send(
   if (!plan?.contentType || result.body === undefined) return reply.send();
   if (plan.contentType === 'application/problem+json') {
     return sendProblem(reply, { status: result.status, body: result.body as Problem });
+  }
+  if (plan.contentType === 'application/json') {
+    return reply.type('application/json').send(serialize(result.status, result.body));
   }
   return reply.type(plan.contentType).send(result.body);
 }

@@ -13,6 +13,7 @@ const captured: CompiledQuery[] = [];
 let db: Db;
 let app: Awaited<ReturnType<typeof buildApp>>;
 let ids: { storeId: string; tagId: string };
+let headers: Record<string, string>;
 
 beforeAll(async () => {
   if (sqliteOnly.skip) return;
@@ -22,15 +23,22 @@ beforeAll(async () => {
     },
   });
   await migrateToLatest(db);
-  app = await buildApp(loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' }), {
-    db,
-  });
-  const storeId = (await app.inject({ method: 'POST', url: '/stores', payload: { name: 'S' } })).json().id;
-  await app.inject({ method: 'POST', url: '/stores', payload: { name: 'T' } });
-  const tagId = (await app.inject({ method: 'POST', url: '/tags', payload: { storeId, name: 't' } })).json().id;
-  for (let i = 0; i < 5; i++) {
-    await app.inject({ method: 'POST', url: '/items', payload: { storeId, name: `i${i}`, price: i } });
-  }
+  const config = {
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    RESPONSE_VALIDATION: 'strict',
+    PASSWORD_HASH_COST: '10',
+  };
+  app = await buildApp(loadConfig(config), { db });
+  const account = { email: 'plans@example.com', password: 'plans-password' };
+  await app.inject({ method: 'POST', url: '/users', payload: account });
+  const token = (await app.inject({ method: 'POST', url: '/auth/tokens', payload: account })).json().accessToken;
+  headers = { authorization: `Bearer ${token}` };
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers, payload });
+  const storeId = (await post('/stores', { name: 'S' })).json().id;
+  await post('/stores', { name: 'T' });
+  const tagId = (await post('/tags', { storeId, name: 't' })).json().id;
+  for (let i = 0; i < 5; i++) await post('/items', { storeId, name: `i${i}`, price: i });
   ids = { storeId, tagId };
 });
 afterAll(async () => {
@@ -113,5 +121,30 @@ describe.skipIf(sqliteOnly.skip)('list queries', () => {
       /SEARCH item_tags USING COVERING INDEX item_tags_tag_id_item_id_idx \(tag_id=\?\)/,
     );
     expect(plans.filter((p) => fullScan.test(p))).toEqual([]);
+  });
+});
+
+// The benchmark's other scenarios (getStore, a conditional getItem, createItem signed in) look rows up by key: every
+// statement they send, the token check and the owner check included, must search an index, never scan a table.
+describe('lookups by key', () => {
+  async function plansOf(request: { method: 'GET' | 'POST'; url: string; payload?: object }): Promise<string[]> {
+    captured.length = 0;
+    const response = await app.inject({ ...request, headers });
+    expect(response.statusCode, request.url).toBeLessThan(300);
+    expect(captured.length).toBeGreaterThan(0);
+    const plans: string[] = [];
+    const statements = captured.filter((q) => /^(select|insert|update|delete)/i.test(q.sql));
+    for (const query of statements) plans.push(...(await explain(query)));
+    return plans;
+  }
+
+  it('createItem, getItem and getStore search by index only', async () => {
+    const create = { method: 'POST' as const, url: '/items', payload: { storeId: ids.storeId, name: 'new', price: 1 } };
+    const plans = await plansOf(create);
+    const item = (await app.inject({ method: 'GET', url: `/items?storeId=${ids.storeId}&limit=1` })).json().items[0];
+    plans.push(...(await plansOf({ method: 'GET', url: `/items/${item.id}` })));
+    plans.push(...(await plansOf({ method: 'GET', url: `/stores/${ids.storeId}` })));
+    expect(plans.some((p) => p.startsWith('SEARCH'))).toBe(true);
+    expect(plans.filter((p) => /^SCAN /.test(p))).toEqual([]);
   });
 });
