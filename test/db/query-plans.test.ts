@@ -126,7 +126,7 @@ describe.skipIf(sqliteOnly.skip)('list queries', () => {
 
 // The benchmark's other scenarios (getStore, a conditional getItem, createItem signed in) look rows up by key: every
 // statement they send, the token check and the owner check included, must search an index, never scan a table.
-describe('lookups by key', () => {
+describe.skipIf(sqliteOnly.skip)('lookups by key', () => {
   async function plansOf(request: { method: 'GET' | 'POST'; url: string; payload?: object }): Promise<string[]> {
     captured.length = 0;
     const response = await app.inject({ ...request, headers });
