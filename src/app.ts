@@ -7,12 +7,15 @@ import { hashPassword } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { type BindingDeps, bindOperations } from './http/bind-operations.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
 import { registerHttpLayer } from './http/http-layer.js';
+import { registerJsonBodies } from './http/json-bodies.js';
 import { registerLandingPage } from './http/landing-page.js';
+import { registerLoadShedding } from './http/load-shedding.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { loadSpec } from './http/openapi-spec.js';
 import { malformed, problem } from './http/problem.js';
@@ -25,6 +28,8 @@ export interface AppDeps {
   db: Db;
   /** Where log lines go (one JSON object per line); standard output when absent. Tests capture them. */
   logStream?: { write(line: string): void };
+  /** Where the instance is in its life; the process moves it on shutdown, readiness and load shedding read it. */
+  lifecycle?: Lifecycle;
   /**
    * Replaces the handlers, the security schemes and the ownership rule, keeping everything else (routing,
    * validation, the HTTP layer, the response contract): the mock server (src/mock/) answers from examples so.
@@ -47,6 +52,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
+    // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
+    return503OnClosing: false,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
@@ -60,14 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
-  // JSON and JSON Merge Patch bodies are parsed by Fastify's own JSON parser (which guards against prototype
-  // poisoning); every other body type, text/plain included, is refused with 415.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
+  registerJsonBodies(app);
 
   // Every response names its request, errors and documentation included.
   app.addHook('onRequest', (request, reply, done) => {
@@ -76,6 +76,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  await registerLoadShedding(app, lifecycle, config);
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
   registerLandingPage(app, spec);
@@ -106,6 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work),
+    lifecycle,
     ...deps.operations,
   });
   return app;

@@ -42,6 +42,16 @@ export interface Config {
   readonly refreshTokenTtl: number;
   /** scrypt cost as log2 of N; each step doubles the time and memory a password hash takes. */
   readonly passwordHashCost: number;
+  /** Shed requests with 503 while the mean event-loop delay exceeds this many milliseconds; 0 turns it off. */
+  readonly overloadMaxEventLoopDelay: number;
+  /** Shed requests with 503 while the event loop is busier than this share of the time (0 to 1); 0 turns it off. */
+  readonly overloadMaxEventLoopUtilization: number;
+  /** The `Retry-After` of a shed request, in seconds. */
+  readonly overloadRetryAfter: number;
+  /** After SIGTERM, how long readiness answers 503 while requests are still taken, in milliseconds. */
+  readonly shutdownDelay: number;
+  /** After the listener closes, how long requests in flight may take before the process exits anyway, in ms. */
+  readonly shutdownTimeout: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +129,26 @@ export function loadConfig(env: Env = process.env): Config {
       'seconds from 3600 to 31536000',
     ),
     passwordHashCost: read('PASSWORD_HASH_COST', 15, (raw) => integerIn(raw, 10, 20), 'an integer from 10 to 20'),
+    overloadMaxEventLoopDelay: read(
+      'OVERLOAD_MAX_EVENT_LOOP_DELAY',
+      1000,
+      (raw) => integerIn(raw, 0, 60000),
+      'milliseconds from 0 (off) to 60000',
+    ),
+    overloadMaxEventLoopUtilization: read(
+      'OVERLOAD_MAX_EVENT_LOOP_UTILIZATION',
+      0,
+      share,
+      'a number from 0 (off) to 1',
+    ),
+    overloadRetryAfter: read('OVERLOAD_RETRY_AFTER', 10, (raw) => integerIn(raw, 1, 3600), 'seconds from 1 to 3600'),
+    shutdownDelay: read('SHUTDOWN_DELAY', 0, (raw) => integerIn(raw, 0, 300000), 'milliseconds from 0 to 300000'),
+    shutdownTimeout: read(
+      'SHUTDOWN_TIMEOUT',
+      10000,
+      (raw) => integerIn(raw, 100, 300000),
+      'milliseconds from 100 to 300000',
+    ),
   };
   if (production && config.cursorSecret === developmentCursorSecret) {
     problems.push('CURSOR_SECRET must be set when NODE_ENV=production (32 characters or more)');
@@ -166,6 +196,11 @@ function proxyList(raw: string): false | string | undefined {
     return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
   });
   return valid ? entries.join(',') : undefined;
+}
+
+function share(raw: string): number | undefined {
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(raw)) return undefined;
+  return Number(raw);
 }
 
 function boolean(raw: string): boolean | undefined {

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadDemoData } from './demo/demo-data.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { hasNoStores } from './stores/repository.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -24,20 +25,28 @@ try {
 }
 if (config.migrateOnStart) await migrateToLatest(db);
 if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
-const app = await buildApp(config, { db });
+const lifecycle = new Lifecycle();
+const app = await buildApp(config, { db, lifecycle });
 
-let closing = false;
+// Shutdown: readiness turns 503 at once; after SHUTDOWN_DELAY (time for load balancers to notice) the listener
+// closes, requests in flight finish within SHUTDOWN_TIMEOUT, the database closes (checkpointing its WAL), and
+// the process exits 0. Requests outliving the timeout end it with 1.
 async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down: finishing requests in flight');
+  // A terminal's Ctrl-C reaches this process both directly and relayed by tsx: one shutdown serves both.
+  if (lifecycle.shuttingDown) return;
+  lifecycle.state = 'draining';
+  app.log.info({ signal, delayMs: config.shutdownDelay }, 'shutting down: readiness now answers 503');
+  await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay));
+  lifecycle.state = 'closing';
+  app.log.info({ timeoutMs: config.shutdownTimeout }, 'listener closing: finishing requests in flight');
   const timer = setTimeout(() => {
-    app.log.error('requests did not finish within 10 s; exiting');
+    app.log.error({ timeoutMs: config.shutdownTimeout }, 'requests in flight did not finish in time; exiting');
     process.exit(1);
-  }, 10_000);
+  }, config.shutdownTimeout);
   await app.close();
   await db.destroy();
   clearTimeout(timer);
+  app.log.info('requests finished and database closed; exiting');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

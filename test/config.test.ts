@@ -15,6 +15,11 @@ describe('loadConfig', () => {
       trustProxy: false,
       responseValidation: 'log',
       bodyLimit: 65536,
+      overloadMaxEventLoopDelay: 1000,
+      overloadMaxEventLoopUtilization: 0,
+      overloadRetryAfter: 10,
+      shutdownDelay: 0,
+      shutdownTimeout: 10000,
     });
   });
 
@@ -36,6 +41,11 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_TTL: '300',
       REFRESH_TOKEN_TTL: '7200',
       PASSWORD_HASH_COST: '12',
+      OVERLOAD_MAX_EVENT_LOOP_DELAY: '250',
+      OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0.9',
+      OVERLOAD_RETRY_AFTER: '3',
+      SHUTDOWN_DELAY: '5000',
+      SHUTDOWN_TIMEOUT: '20000',
     });
     expect(config).toEqual({
       port: 8080,
@@ -54,6 +64,11 @@ describe('loadConfig', () => {
       accessTokenTtl: 300,
       refreshTokenTtl: 7200,
       passwordHashCost: 12,
+      overloadMaxEventLoopDelay: 250,
+      overloadMaxEventLoopUtilization: 0.9,
+      overloadRetryAfter: 3,
+      shutdownDelay: 5000,
+      shutdownTimeout: 20000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -77,6 +92,9 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://app.example.com/path'],
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', 'proxy.example'],
+    ['OVERLOAD_MAX_EVENT_LOOP_UTILIZATION', '1.5'],
+    ['OVERLOAD_RETRY_AFTER', '0'],
+    ['SHUTDOWN_TIMEOUT', '10'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));

@@ -11,8 +11,12 @@ const notReady = (detail: string) => ({ ...problem(503, detail), headers: { 'Ret
 
 export const checkLiveness: Handler<'checkLiveness'> = async () => ({ status: 200, body: { status: 'ok' } });
 
-/** Ready when the database answers and its schema is current; a failure is a 503 saying which, never a 500. */
+/**
+ * Ready when the instance is not shutting down, the database answers and its schema is current; anything else
+ * is a 503 saying which, never a 500.
+ */
 export const checkReadiness: Handler<'checkReadiness'> = async (_request, ctx) => {
+  if (ctx.lifecycle.shuttingDown) return notReady('This instance is shutting down.');
   let pending: string[];
   try {
     pending = await pendingMigrations(ctx.db);

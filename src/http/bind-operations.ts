@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
+import type { Lifecycle } from '../health/lifecycle.js';
 import { etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
@@ -31,6 +32,7 @@ export interface BindingDeps {
   requireIfMatch: boolean;
   /** Runs a create at most once per caller and Idempotency-Key (see src/idempotency/run-once.ts). */
   runOnce: RunOnce;
+  lifecycle: Lifecycle;
 }
 
 export type RunOnce = (

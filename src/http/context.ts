@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Handler as GeneratedHandler, OperationId } from '../../generated/operations.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import type { Lifecycle } from '../health/lifecycle.js';
 import type { CursorCodec } from './cursor.js';
 import type { Principal } from './principal.js';
 
@@ -21,6 +22,8 @@ export interface HandlerContext {
   readonly cursors: CursorCodec;
   readonly auth: AuthSettings;
   readonly log: FastifyBaseLogger;
+  /** Whether the instance is serving or shutting down. */
+  readonly lifecycle: Lifecycle;
   /** The absolute URL of a path on this API, with the given query (undefined values left out). */
   url(path: string, query?: Record<string, string | number | undefined>): string;
 }
@@ -54,12 +57,13 @@ export function originOf(request: FastifyRequest, publicUrl: string | undefined)
 export function createContext(
   request: FastifyRequest,
   origin: string,
-  deps: { db: Db; cursors: CursorCodec; auth: AuthSettings },
+  deps: { db: Db; cursors: CursorCodec; auth: AuthSettings; lifecycle: Lifecycle },
 ): HandlerContext {
   return {
     db: deps.db,
     cursors: deps.cursors,
     auth: deps.auth,
+    lifecycle: deps.lifecycle,
     log: request.log,
     url: (path, query = {}) => {
       const url = new URL(path, origin);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
+import { notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
 
@@ -48,6 +49,8 @@ function clientProblem(error: FastifyError, status: number) {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return malformed('The body is not valid JSON.');
+    case notUtf8:
+      return malformed('The body is not valid UTF-8; JSON bodies must be UTF-8 (RFC 8259).');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return malformed('The body is empty; this operation needs a JSON body.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operations } from '../../generated/operations.js';
+import { snapshot as snapshotOf } from '../helpers/snapshot.js';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { build, givenFixture, type Ids, ids } from '../helpers/valid-requests.js';
 
@@ -7,7 +8,6 @@ import { build, givenFixture, type Ids, ids } from '../helpers/valid-requests.js
 // cover every operation the spec has, now and later: nothing here names an operation by hand.
 const secured = ids.filter((id) => operations[id].secured);
 const open = ids.filter((id) => !operations[id].secured);
-const owned = ids.filter((id) => operations[id].ownership !== null);
 
 let t: TestApp;
 let fixture: Ids;
@@ -21,11 +21,7 @@ afterEach(async () => {
   await t.close();
 });
 
-/** Everything the API stores, to prove that a refused request changed nothing. */
-async function snapshot() {
-  const tables = ['users', 'stores', 'items', 'tags', 'item_tags', 'refresh_tokens', 'revoked_access_tokens'] as const;
-  return Promise.all(tables.map((table) => t.db.selectFrom(table).selectAll().execute()));
-}
+const snapshot = () => snapshotOf(t.db);
 
 describe('every secured operation', () => {
   it('is most of them: reads stay public', () => {
@@ -65,30 +61,40 @@ describe('every secured operation', () => {
   });
 });
 
-describe('every public operation', () => {
-  it.each(open)('%s answers without a token', async (id) => {
-    const response = await t.request({ ...build(id, fixture), as: null });
-    expect(response.statusCode).toBeLessThan(300);
-  });
-});
+// The whole matrix: every operation, called by each kind of caller, gets what its `security` and `x-ownership`
+// say; a refusal changes nothing. An admin is a user given the role, owning nothing.
+const callers = ['anonymous', 'another user', 'the owner', 'an admin'] as const;
+type Caller = (typeof callers)[number];
 
-describe('every operation with an owner', () => {
-  it.each(owned)('%s answers 403 to another user, and changes nothing', async (id) => {
+function expectedFor(id: (typeof ids)[number], caller: Caller): 401 | 403 | 'allowed' {
+  if (caller === 'anonymous') return operations[id].secured ? 401 : 'allowed';
+  if (caller === 'another user') return operations[id].ownership ? 403 : 'allowed';
+  return 'allowed';
+}
+
+const matrix = ids.flatMap((id) => callers.map((caller) => [id, caller, expectedFor(id, caller)] as const));
+
+describe('every operation, for every caller', () => {
+  it('covers every operation and caller', () => {
+    expect(matrix).toHaveLength(ids.length * callers.length);
+  });
+
+  it.each(matrix)('%s called by %s: %s', async (id, caller, expected) => {
+    if (caller === 'an admin') {
+      await t.db.updateTable('users').set({ role: 'admin' }).where('id', '=', stranger.id).execute();
+    }
+    const as = { anonymous: null, 'another user': stranger, 'the owner': t.user, 'an admin': stranger }[caller];
     const before = await snapshot();
-    const response = await t.request({ ...build(id, fixture), as: stranger });
-    expect(response.statusCode).toBe(403);
-    expect(response.data).toMatchObject({ status: 403, type: '/problems/forbidden' });
+    const response = await t.request({ ...build(id, fixture), as });
+    if (expected === 'allowed') {
+      expect(response.statusCode, response.body).toBeLessThan(300);
+      return;
+    }
+    expect(response.statusCode).toBe(expected);
+    expect(response.data).toMatchObject({
+      status: expected,
+      type: expected === 401 ? '/problems/unauthorized' : '/problems/forbidden',
+    });
     expect(await snapshot()).toEqual(before);
-  });
-
-  it.each(owned)('%s is allowed to an admin who owns nothing', async (id) => {
-    await t.db.updateTable('users').set({ role: 'admin' }).where('id', '=', stranger.id).execute();
-    const response = await t.request({ ...build(id, fixture), as: stranger });
-    expect(response.statusCode).toBeLessThan(300);
-  });
-
-  it.each(owned)('%s is allowed to the owner', async (id) => {
-    const response = await t.request(build(id, fixture));
-    expect(response.statusCode).toBeLessThan(300);
   });
 });

@@ -61,3 +61,18 @@ describe('the logs', () => {
     expect(text).not.toMatch(/scrypt\$|password_hash/);
   });
 });
+
+describe('the check every test app makes when it closes', () => {
+  it('fails when a token it saw reaches a log line', async () => {
+    const t = await createTestApp();
+    t.app.log.info({ leaked: `Bearer ${t.user.accessToken}` }, 'a careless log line');
+    await expect(t.close()).rejects.toThrow(/the logs hold 1 secret/);
+  });
+
+  it('fails when a password hash reaches a log line', async () => {
+    const t = await createTestApp();
+    const { password_hash } = await t.db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow();
+    t.app.log.info({ row: { password_hash } }, 'a careless log line');
+    await expect(t.close()).rejects.toThrow(/the logs hold 1 secret/);
+  });
+});

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,23 +17,24 @@ export interface ServerProcess {
 }
 
 /**
- * The real server process, as `npm start` runs it, on a random loopback port and a new SQLite file, checking its
- * own responses (strict). Resolves once /healthz answers; start-up gets a minute, as the machine may be shared.
+ * The real server process, as `npm start` runs it, on a free loopback port and a new SQLite file
+ * (or the `DATABASE_URL` given, which is then left in place), checking its own responses (strict). Resolves once
+ * /healthz answers; start-up gets a minute, as the machine may be shared.
  * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
 export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
-  const folder = await mkdtemp(join(tmpdir(), 'stores-api-server-'));
-  const port = Number(env.PORT ?? 39_000 + Math.floor(Math.random() * 3000));
-  const base = `http://127.0.0.1:${port}`;
+  const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
+  const base = `http://127.0.0.1:${env.PORT ?? (await freePort())}`;
   let output = '';
-  // Node itself with tsx's loader, not the tsx wrapper: one process, so a signal (SIGKILL too) reaches the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Its own process group: tsx runs the server in a child process, and SIGKILL must reach both.
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
+    detached: true,
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: base.split(':')[2],
       HOST: '127.0.0.1',
-      DATABASE_URL: join(folder, 'nested', 'stores.db'),
+      ...(folder && { DATABASE_URL: join(folder, 'nested', 'stores.db') }),
       RESPONSE_VALIDATION: 'strict',
       PASSWORD_HASH_COST: '10',
       LOG_LEVEL: 'info',
@@ -54,8 +56,8 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!(await answers())) {
-    child.kill('SIGKILL');
-    await rm(folder, { recursive: true, force: true });
+    killGroup(child, 'SIGKILL');
+    if (folder) await rm(folder, { recursive: true, force: true });
     throw new Error(`the server did not start:\n${output}`);
   }
   return {
@@ -63,14 +65,44 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      const exited =
-        child.exitCode !== null || child.signalCode !== null
-          ? Promise.resolve(child.exitCode)
-          : new Promise<number | null>((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const running = child.exitCode === null && child.signalCode === null;
+      const exited = running
+        ? new Promise<number | null>((resolve) => child.once('exit', resolve))
+        : Promise.resolve(child.exitCode);
+      // SIGTERM goes to tsx, which relays it, as a process manager would; SIGKILL to the whole group.
+      if (running) {
+        if (signal === 'SIGKILL') killGroup(child, signal);
+        else child.kill(signal);
+      }
       const code = await exited;
-      await rm(folder, { recursive: true, force: true });
+      if (folder) await rm(folder, { recursive: true, force: true });
       return code;
     },
   };
+}
+
+/** A loopback port the system has just given out and taken back, so no other test is likely to hold it. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // The group has already gone.
+  }
+}
+
+/** Settings for a server that must take every request: load shedding (tested on its own) would refuse some. */
+export const noShedding = { OVERLOAD_MAX_EVENT_LOOP_DELAY: '0', OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0' };
+
+/** A SQLite file path in a new folder of its own, for servers that must share or reopen one; `remove` cleans up. */
+export async function scratchDatabase(name: string): Promise<{ database: string; remove(): Promise<void> }> {
+  const folder = await mkdtemp(join(tmpdir(), `stores-api-${name}-`));
+  return { database: join(folder, 'stores.db'), remove: () => rm(folder, { recursive: true, force: true }) };
 }

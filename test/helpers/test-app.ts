@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { freshDatabase } from './fresh-database.js';
+import { Secrets } from './secrets.js';
 
 export interface TestUser {
   id: string;
@@ -48,6 +49,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'info',
     RESPONSE_VALIDATION: 'strict',
     PASSWORD_HASH_COST: '10',
+    // A test worker's event loop is busy by design; load shedding is tested on its own (test/reliability/).
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
+    OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   });
   const database = await freshDatabase(config.databaseUrl);
@@ -57,13 +61,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await buildApp(config, { db, logStream: { write: (line) => logs.push(JSON.parse(line)) } });
   await app.ready();
 
+  const secrets = new Secrets();
   async function send({ as, ...options }: RequestOptions, user: TestUser | null): Promise<Response> {
     const sender = as === undefined ? user : as;
     const headers = { ...(sender && { authorization: `Bearer ${sender.accessToken}` }), ...options.headers };
+    secrets.noteAuthorization(headers.authorization);
+    secrets.noteIn(typeof options.payload === 'string' ? parsedOrNothing(options.payload) : options.payload);
     const response = await app.inject({ ...options, headers });
     const type = String(response.headers['content-type'] ?? '');
     const plain = response.headers['content-encoding'] === undefined;
     const data = plain && type.includes('json') && response.body !== '' ? JSON.parse(response.body) : undefined;
+    secrets.noteIn(data);
     return Object.assign(response, { data });
   }
 
@@ -87,11 +95,29 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     signUp,
     async close() {
       await app.close();
+      const hashes = await db
+        .selectFrom('users')
+        .select('password_hash')
+        .execute()
+        .catch(() => []);
+      for (const { password_hash } of hashes) secrets.note(password_hash);
       await database.drop();
       const breaches = logs.filter((l) => l.msg === 'response breaks the OpenAPI contract');
       if (breaches.length > 0) throw new Error(`responses broke the contract: ${JSON.stringify(breaches)}`);
+      // Every test's logs, not just one test's: no password, hash or token it saw may be in them.
+      const leaked = secrets.foundIn(logs.map((line) => JSON.stringify(line)).join('\n'));
+      if (leaked.length > 0)
+        throw new Error(`the logs hold ${leaked.length} secret(s), e.g. ${leaked[0]?.slice(0, 12)}…`);
     },
   };
+}
+
+function parsedOrNothing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A PATCH with a JSON Merge Patch body. */

@@ -22,7 +22,13 @@ const ids = Object.keys(operations) as OperationId[];
 let app: Awaited<ReturnType<typeof buildMockApp>>;
 const logs: Record<string, unknown>[] = [];
 beforeAll(async () => {
-  const config = loadConfig({ DATABASE_URL: ':memory:', RESPONSE_VALIDATION: 'strict', PASSWORD_HASH_COST: '10' });
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    RESPONSE_VALIDATION: 'strict',
+    PASSWORD_HASH_COST: '10',
+    // A test worker's event loop is busy by design: no load shedding here (it is tested in test/reliability/).
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
+  });
   app = await buildMockApp(config, { write: (line) => logs.push(JSON.parse(line)) });
 });
 afterAll(async () => {

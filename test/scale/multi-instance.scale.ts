@@ -174,7 +174,7 @@ describe('two instances behind nginx on one PostgreSQL database', () => {
         else refused.push(created.status);
         if (!killed && acknowledged.length >= 40) {
           killed = true;
-          instances[0]?.child.kill('SIGKILL');
+          void instances[0]?.stop('SIGKILL');
         }
       }
     };

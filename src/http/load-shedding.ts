@@ -1,0 +1,37 @@
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Lifecycle } from '../health/lifecycle.js';
+import { problem } from './problem.js';
+import { sendProblem } from './send-problem.js';
+
+type Settings = Pick<Config, 'overloadMaxEventLoopDelay' | 'overloadMaxEventLoopUtilization' | 'overloadRetryAfter'>;
+
+/**
+ * Answers 503 with `Retry-After`, before any other work, when the instance cannot serve a request well:
+ * while the event loop is overloaded (@fastify/under-pressure samples its delay and utilisation every second),
+ * so that latency and queued requests stay bounded instead of growing, and once it is shutting down and its
+ * listener has closed. Liveness is never shed: an instance that is busy is still alive.
+ */
+export async function registerLoadShedding(app: FastifyInstance, lifecycle: Lifecycle, settings: Settings) {
+  const retryAfter = settings.overloadRetryAfter;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (lifecycle.state !== 'closing') return;
+    reply.header('connection', 'close').header('retry-after', retryAfter);
+    return sendProblem(reply, unavailable('This instance is shutting down; send the request again.'));
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: settings.overloadMaxEventLoopDelay,
+    maxEventLoopUtilization: settings.overloadMaxEventLoopUtilization,
+    eventLoopUtilizationMode: 'interval',
+    pressureHandler: async (request, reply, type, value) => {
+      if (request.routeOptions.config.operationId === 'checkLiveness') return;
+      // Logged at debug only: under overload, a line per shed request would add to the load.
+      request.log.debug({ type, value }, 'overloaded: request shed');
+      reply.header('retry-after', retryAfter);
+      sendProblem(reply, unavailable(`The server is under too much load to answer now; try again in ${retryAfter} s.`));
+    },
+  });
+}
+
+const unavailable = (detail: string) => problem(503, detail);
