@@ -56,12 +56,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: false,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
-    // Ids are at most 64 characters; a longer path segment is answered 414 before routing.
-    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 64 },
-    frameworkErrors: (error, _request, reply) => {
+    // Ids are at most 64 characters, but a longer one must still reach validation, which answers the 400 every
+    // operation declares and names the parameter; only a path segment longer than any URL we issue is 414.
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 2048 },
+    frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_ROUTE_PARAM_TOO_LONG' || error.statusCode === 414;
       sendProblem(
-        reply,
+        reply.header('x-request-id', request.id),
         tooLong ? problem(414, 'A path segment is too long.') : malformed(`The URL is not valid: ${error.message}`),
       );
     },

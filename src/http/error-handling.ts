@@ -4,7 +4,7 @@ import { notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
 
-const allMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /**
  * Makes every error an application/problem+json answer: errors Fastify raises itself (malformed JSON, body too
@@ -26,20 +26,23 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   for (const [path, declared] of methodsByPath()) {
-    const allowed = allMethods.filter(
+    const allowed: string[] = allowable.filter(
       (m) => declared.has(m) || (m === 'HEAD' && declared.has('GET')) || m === 'OPTIONS',
     );
     const allow = allowed.join(', ');
     app.route({
-      method: allMethods.filter((m) => !allowed.includes(m)),
+      // Every method Fastify routes (TRACE and QUERY included), so no method on a known path falls through to 404.
+      method: app.supportedMethods.filter((m) => !allowed.includes(m)),
       url: path,
-      handler: (request, reply) =>
-        Object.values(request.params as Record<string, string>).includes('')
-          ? reply.callNotFound()
-          : sendProblem(
-              reply.header('allow', allow),
-              problem(405, `${request.method} is not allowed here. Allowed: ${allow}.`, '/problems/method-not-allowed'),
-            ),
+      // Answered on arrival: a body, or the Content-Type Fastify demands of a QUERY, is not looked at.
+      onRequest: async (request, reply) => {
+        if (Object.values(request.params as Record<string, string>).includes('')) return reply.callNotFound();
+        return sendProblem(
+          reply.header('allow', allow),
+          problem(405, `${request.method} is not allowed here. Allowed: ${allow}.`, '/problems/method-not-allowed'),
+        );
+      },
+      handler: async () => undefined,
     });
     app.options(path, (_request, reply) => reply.header('allow', allow).code(204).send());
   }

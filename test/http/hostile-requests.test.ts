@@ -50,10 +50,19 @@ describe('the URL', () => {
     expect(response.data.status).toBe(400);
   });
 
-  it('answers 414 problem+json to a path segment longer than any id', async () => {
-    const response = await t.request({ method: 'GET', url: `/items/${'a'.repeat(101)}` });
+  it('answers the declared 400, naming the parameter, to an id longer than any id', async () => {
+    for (const length of [65, 101, 2048]) {
+      const response = await t.request({ method: 'GET', url: `/items/${'a'.repeat(length)}` });
+      expect(response.statusCode, String(length)).toBe(400);
+      expect(response.data.errors).toContainEqual(expect.objectContaining({ location: 'path', pointer: '/itemId' }));
+    }
+  });
+
+  it('answers 414 problem+json, with a request id, to a path segment longer than any URL this API makes', async () => {
+    const response = await t.request({ method: 'GET', url: `/items/${'a'.repeat(2049)}` });
     expect(response.statusCode).toBe(414);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['x-request-id']).toBe(response.data.requestId);
     expect(response.data).toMatchObject({ status: 414 });
   });
 
