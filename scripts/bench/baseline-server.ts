@@ -5,7 +5,6 @@
 // JWT (jose), the owner check and 201 + Location for createItem.
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { uuidv7 } from 'uuidv7';
 import { parse } from 'yaml';
 import { verifyAccessToken } from '../../src/auth/access-tokens.js';
 import { activeRole, ownerOf } from '../../src/auth/repository.js';
@@ -16,9 +15,8 @@ import { CursorCodec } from '../../src/http/cursor.js';
 import { specPath } from '../../src/http/openapi-spec.js';
 import { parseSort } from '../../src/http/pagination.js';
 import { itemFilter, type ListItemsQuery, listItemsScope } from '../../src/items/list-query.js';
-import { toCents } from '../../src/items/money.js';
 import * as items from '../../src/items/repository.js';
-import { toItem, toItems } from '../../src/items/representation.js';
+import { newItemRow, toItem, toItems } from '../../src/items/representation.js';
 import { toStore } from '../../src/stores/mapping.js';
 import { findStore } from '../../src/stores/repository.js';
 
@@ -120,17 +118,11 @@ app.post<{ Body: { storeId: string; name: string; description?: string | null; p
     const { body } = request;
     const owner = await ownerOf(db, 'store', body.storeId);
     if (owner && owner.ownerId !== userId) return reply.code(403).send({ status: 403, title: 'Forbidden' });
-    const now = new Date().toISOString();
-    const row = await items.insertItem(db, {
-      id: uuidv7(),
-      store_id: body.storeId,
-      name: body.name,
-      description: body.description ?? null,
-      price_cents: toCents(body.price),
-      created_at: now,
-      updated_at: now,
-    });
-    if (typeof row === 'string') return reply.code(row === 'duplicate' ? 409 : 422).send({ status: 409 });
+    const row = await items.insertItem(db, newItemRow(body));
+    if (typeof row === 'string') {
+      const status = row === 'duplicate' ? 409 : 422;
+      return reply.code(status).type('application/problem+json').send({ status, title: 'Not created' });
+    }
     reply.code(201).header('location', `${origin(request)}/items/${row.id}`);
     return toItem(db, row);
   },

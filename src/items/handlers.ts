@@ -1,11 +1,10 @@
-import { uuidv7 } from 'uuidv7';
 import type { Handler } from '../http/context.js';
 import { nextLink, parseSort, readCursor } from '../http/pagination.js';
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { itemFilter, listItemsScope } from './list-query.js';
 import { toCents } from './money.js';
 import * as items from './repository.js';
-import { toItem, toItems } from './representation.js';
+import { newItemRow, toItem, toItems } from './representation.js';
 
 const missing = (id: string) => notFound(`No item has the id ${id}.`);
 const taken = (name: string) => conflict(`This store already has an item named "${name}".`);
@@ -31,16 +30,7 @@ export const listItems: Handler<'listItems'> = async ({ query }, ctx) => {
 };
 
 export const createItem: Handler<'createItem'> = async ({ body }, ctx) => {
-  const now = new Date().toISOString();
-  const row = await items.insertItem(ctx.db, {
-    id: uuidv7(),
-    store_id: body.storeId,
-    name: body.name,
-    description: body.description ?? null,
-    price_cents: toCents(body.price),
-    created_at: now,
-    updated_at: now,
-  });
+  const row = await items.insertItem(ctx.db, newItemRow(body));
   if (row === 'missing-parent') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
   if (row === 'duplicate') return taken(body.name);
   return { status: 201, headers: { Location: ctx.url(`/items/${row.id}`) }, body: await toItem(ctx.db, row) };

@@ -1,9 +1,25 @@
+import { uuidv7 } from 'uuidv7';
 import type { components } from '../../generated/openapi.js';
 import type { Db } from '../db/database.js';
-import { fromCents } from './money.js';
+import { fromCents, toCents } from './money.js';
 import { type ItemRow, tagsOfItems } from './repository.js';
 
 export type Item = components['schemas']['Item'];
+export type ItemCreate = components['schemas']['ItemCreate'];
+
+/** The row of a new item, from what a client sent to create it. */
+export function newItemRow(body: ItemCreate): ItemRow {
+  const now = new Date().toISOString();
+  return {
+    id: uuidv7(),
+    store_id: body.storeId,
+    name: body.name,
+    description: body.description ?? null,
+    price_cents: toCents(body.price),
+    created_at: now,
+    updated_at: now,
+  };
+}
 
 /** Turns item rows into their API shape, loading the tags of all of them in one query. */
 export async function toItems(db: Db, rows: ItemRow[]): Promise<Item[]> {
