@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/postgres-global-setup.ts'],
     include: ['test/**/*.test.ts'],
     // Real server processes under load, killed and restarted: run on their own (vitest.reliability.config.ts).
     exclude: ['test/reliability/**', '**/node_modules/**'],

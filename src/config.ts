@@ -84,7 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: read('PORT', 3000, (raw) => integerIn(raw, 0, 65535), 'an integer from 0 to 65535'),
     host: read('HOST', '0.0.0.0', (raw) => raw, 'a host name or address'),
-    databaseUrl: read('DATABASE_URL', './data/stores.db', (raw) => raw, 'a SQLite file path'),
+    databaseUrl: read('DATABASE_URL', './data/stores.db', (raw) => raw, 'a SQLite file path or a postgres:// URL'),
     logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw, logLevels), `one of ${logLevels.join(', ')}`),
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
     seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),

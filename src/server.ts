@@ -20,7 +20,7 @@ let db: ReturnType<typeof createDatabase>;
 try {
   db = createDatabase(config.databaseUrl);
 } catch (error) {
-  console.error(`DATABASE_URL: cannot open ${config.databaseUrl} as a SQLite database: ${(error as Error).message}`);
+  console.error(`DATABASE_URL: cannot open ${config.databaseUrl}: ${(error as Error).message}`);
   process.exit(1);
 }
 if (config.migrateOnStart) await migrateToLatest(db);

@@ -1,14 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogConfig, SqliteDialect } from 'kysely';
+import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
 
 export type Db = Kysely<Database>;
 
-/** Opens the SQLite database named by `databaseUrl` (a file path, created with its folder if missing, or `:memory:`). */
+/** True for a `postgres://` or `postgresql://` URL: PostgreSQL; anything else names a SQLite database. */
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(?:ql)?:\/\//.test(databaseUrl);
+}
+
+/** True when `db` talks to PostgreSQL: the few places where SQL must differ ask this, all of them in `src/db/`. */
+export function isPostgres<DB>(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Opens the database named by `databaseUrl`: PostgreSQL for a `postgres://` URL, otherwise SQLite (a file path,
+ * created with its folder if missing, or `:memory:`).
+ */
 export function createDatabase(databaseUrl: string, options: { log?: LogConfig } = {}): Db {
+  const dialect = isPostgresUrl(databaseUrl) ? postgresDialect(databaseUrl) : sqliteDialect(databaseUrl);
+  return new Kysely<Database>({ dialect, ...options });
+}
+
+function sqliteDialect(databaseUrl: string): SqliteDialect {
   if (databaseUrl !== ':memory:') mkdirSync(dirname(databaseUrl), { recursive: true });
   const sqlite = new SQLite(databaseUrl);
   // WAL lets readers run beside the writer; FULL syncs every commit so an acknowledged write survives a crash
@@ -17,5 +36,17 @@ export function createDatabase(databaseUrl: string, options: { log?: LogConfig }
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), ...options });
+  return new SqliteDialect({ database: cachingStatements(sqlite) });
+}
+
+// PostgreSQL's bigint (a count) arrives as a string by default; SQLite gives a number. Counts never pass 2^53.
+const int8 = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function postgresDialect(databaseUrl: string): PostgresDialect {
+  // Each instance holds at most `max` connections; several instances share the server's max_connections.
+  return new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 10, types }) });
 }

@@ -35,6 +35,17 @@ export function splitPage<R>(rows: R[], limit: number): { rows: R[]; hasMore: bo
 }
 
 /** Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern with ESCAPE '\'. */
-export function containsPattern(text: string): string {
+function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `column` contains `text`, ignoring the case of ASCII letters only (A-Z and a-z), the same on both databases:
+ * SQLite's lower() and LIKE fold ASCII only, and so does PostgreSQL's lower() on our "C"-collated columns,
+ * whose LIKE is then an exact match. The text is folded here the same way (JavaScript's toLowerCase would
+ * fold every script).
+ */
+export function containsIgnoringAsciiCase(column: string, text: string) {
+  const folded = containsPattern(text).replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return sql<boolean>`lower(${sql.ref(column)}) like ${folded} escape '\\'`;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Handlers, type OperationId, operations } from '../../generated/operations.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Lifecycle } from '../health/lifecycle.js';
 import { etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
@@ -168,8 +169,8 @@ async function runIdempotently(
 }
 
 /**
- * A change with If-Match. The precondition and the change share one transaction, so of two clients holding the
- * same ETag only one can change the resource; the other finds a new ETag and gets 412. Preconditions count only
+ * A change with If-Match. The precondition and the change share one serializable transaction, so of two clients
+ * holding the same ETag only one can change the resource, on any instance; the other finds a new ETag and gets 412. Preconditions count only
  * where the answer would otherwise be a success (RFC 9110 §13.2.1): a missing resource is still 404.
  */
 function runIfMatch(
@@ -179,7 +180,7 @@ function runIfMatch(
   run: (db: Db) => Promise<AnyReply>,
   serialize: Serialize,
 ): Promise<AnyReply> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await readCurrent(trx);
     if (current.status === 200 && !matches(ifMatch, etagOf(serialize(200, current.body)))) {
       return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');

@@ -1,7 +1,7 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
-import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
+import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
 import type { ItemTable } from '../db/schema.js';
 
 export type ItemRow = Selectable<ItemTable>;
@@ -41,8 +41,7 @@ export async function listItems(
   if (filter.storeId !== undefined) query = query.where('items.store_id', '=', filter.storeId);
   if (filter.minCents !== undefined) query = query.where('items.price_cents', '>=', filter.minCents);
   if (filter.maxCents !== undefined) query = query.where('items.price_cents', '<=', filter.maxCents);
-  if (filter.q !== undefined)
-    query = query.where(sql<boolean>`items.name like ${containsPattern(filter.q)} escape '\\'`);
+  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('items.name', filter.q));
   const ordered = { column: sortColumns[order.field], idColumn: 'items.id', descending: order.descending };
   return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
 }
@@ -85,7 +84,7 @@ export function tagsOfItems(db: Db, itemIds: string[]): Promise<TagRef[]> {
 
 /** Inserts an item; 'missing-parent' means its store does not exist. */
 export function insertItem(db: Db, row: ItemRow): Promise<ItemRow | ConstraintBreach> {
-  return catchConstraint(['duplicate', 'missing-parent'], async () => {
+  return catchConstraint(db, ['duplicate', 'missing-parent'], async () => {
     await db.insertInto('items').values(row).execute();
     return row;
   });
@@ -97,7 +96,7 @@ export async function updateItem(
   changes: ItemChanges,
   now: string,
 ): Promise<ItemRow | 'not-found' | 'duplicate'> {
-  return catchConstraint(['duplicate'], async () => {
+  return catchConstraint(db, ['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('items').selectAll().where('id', '=', id)

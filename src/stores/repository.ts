@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { catchConstraint } from '../db/errors.js';
-import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
+import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
 import type { StoreTable } from '../db/schema.js';
 
 export type StoreRow = Selectable<StoreTable>;
@@ -31,14 +30,13 @@ export async function listStores(
   limit: number,
 ) {
   let query = db.selectFrom('stores').selectAll();
-  if (filter.q !== undefined)
-    query = query.where(sql<boolean>`stores.name like ${containsPattern(filter.q)} escape '\\'`);
+  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('stores.name', filter.q));
   const ordered = { column: sortColumns[order.field], idColumn: 'stores.id', descending: order.descending };
   return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
 }
 
 export function insertStore(db: Db, row: StoreRow): Promise<StoreRow | 'duplicate'> {
-  return catchConstraint(['duplicate'], async () => {
+  return catchConstraint(db, ['duplicate'], async () => {
     await db.insertInto('stores').values(row).execute();
     return row;
   });
@@ -50,7 +48,7 @@ export async function updateStore(
   changes: { name?: string },
   now: string,
 ): Promise<StoreRow | 'not-found' | 'duplicate'> {
-  return catchConstraint(['duplicate'], async () => {
+  return catchConstraint(db, ['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('stores').selectAll().where('id', '=', id)

@@ -1,7 +1,7 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
-import { containsPattern, keysetPage, splitPage } from '../db/keyset.js';
+import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
 import type { TagTable } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 
@@ -19,15 +19,14 @@ export async function listTags(
 ) {
   let query = db.selectFrom('tags').selectAll();
   if (filter.storeId !== undefined) query = query.where('tags.store_id', '=', filter.storeId);
-  if (filter.q !== undefined)
-    query = query.where(sql<boolean>`tags.name like ${containsPattern(filter.q)} escape '\\'`);
+  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('tags.name', filter.q));
   const order = { column: 'tags.name', idColumn: 'tags.id', descending: false };
   return splitPage(await keysetPage(query, order, after, limit).execute(), limit);
 }
 
 /** Inserts a tag; 'missing-parent' means its store does not exist. */
 export function insertTag(db: Db, row: TagRow): Promise<TagRow | ConstraintBreach> {
-  return catchConstraint(['duplicate', 'missing-parent'], async () => {
+  return catchConstraint(db, ['duplicate', 'missing-parent'], async () => {
     await db.insertInto('tags').values(row).execute();
     return row;
   });
@@ -39,7 +38,7 @@ export async function renameTag(
   changes: { name?: string },
   now: string,
 ): Promise<TagRow | 'not-found' | 'duplicate'> {
-  return catchConstraint(['duplicate'], async () => {
+  return catchConstraint(db, ['duplicate'], async () => {
     const query =
       Object.keys(changes).length === 0
         ? db.selectFrom('tags').selectAll().where('id', '=', id)

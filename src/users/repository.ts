@@ -14,7 +14,7 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefi
 }
 
 export function insertUser(db: Db, row: UserRow): Promise<UserRow | 'duplicate'> {
-  return catchConstraint(['duplicate'], async () => {
+  return catchConstraint(db, ['duplicate'], async () => {
     await db.insertInto('users').values(row).execute();
     return row;
   });

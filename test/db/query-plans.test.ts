@@ -4,9 +4,11 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { sqliteOnly } from '../helpers/fresh-database.js';
 
 // Every list the API serves must read one index range per page, so that a page costs the same on a thousand
 // rows as on a million. This runs the real requests, captures the SQL the API sent, and asks SQLite for each plan.
+// `npm run test:pg` skips it (it asks SQLite); postgres-plans.test.ts asks PostgreSQL.
 const captured: CompiledQuery[] = [];
 let db: Db;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -14,6 +16,7 @@ let ids: { storeId: string; tagId: string };
 let headers: Record<string, string>;
 
 beforeAll(async () => {
+  if (sqliteOnly.skip) return;
   db = createDatabase(':memory:', {
     log: (event) => {
       if (event.level === 'query') captured.push(event.query);
@@ -39,6 +42,7 @@ beforeAll(async () => {
   ids = { storeId, tagId };
 });
 afterAll(async () => {
+  if (sqliteOnly.skip) return;
   await app.close();
   await db.destroy();
 });
@@ -76,7 +80,7 @@ const isTagLookup = (query: CompiledQuery) => query.sql.includes('"item_tags"."i
 
 const fullScan = /^SCAN (items|stores|tags|item_tags)$/;
 
-describe('list queries', () => {
+describe.skipIf(sqliteOnly.skip)('list queries', () => {
   const ordered = [
     '/items',
     '/items?sort=-name',
@@ -122,7 +126,7 @@ describe('list queries', () => {
 
 // The benchmark's other scenarios (getStore, a conditional getItem, createItem signed in) look rows up by key: every
 // statement they send, the token check and the owner check included, must search an index, never scan a table.
-describe('lookups by key', () => {
+describe.skipIf(sqliteOnly.skip)('lookups by key', () => {
   async function plansOf(request: { method: 'GET' | 'POST'; url: string; payload?: object }): Promise<string[]> {
     captured.length = 0;
     const response = await app.inject({ ...request, headers });

@@ -24,7 +24,7 @@ export interface ServerProcess {
  */
 export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
   const folder = env.DATABASE_URL === undefined ? await mkdtemp(join(tmpdir(), 'stores-api-server-')) : undefined;
-  const base = `http://127.0.0.1:${await freePort()}`;
+  const base = `http://127.0.0.1:${env.PORT ?? (await freePort())}`;
   let output = '';
   // Its own process group: tsx runs the server in a child process, and SIGKILL must reach both.
   const child = spawn(join(root, 'node_modules/.bin/tsx'), [entry], {

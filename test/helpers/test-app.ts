@@ -1,8 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { freshDatabase } from './fresh-database.js';
 import { Secrets } from './secrets.js';
 
 export interface TestUser {
@@ -37,7 +38,8 @@ export interface Response extends LightMyRequestResponse {
 }
 
 /**
- * A fresh app on a fresh in-memory database. Responses are checked against openapi.yaml inside the app
+ * A fresh app on a fresh database: in memory (SQLite), or with `TEST_DATABASE_URL` set (`npm run test:pg`) a
+ * fresh schema of that PostgreSQL database, dropped on close. Responses are checked against openapi.yaml inside the app
  * (RESPONSE_VALIDATION=strict turns a breach into a 500 naming it), and `close()` fails the test if any breach
  * was logged, so every response a test receives is checked against the spec.
  */
@@ -52,7 +54,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   });
-  const db = createDatabase(config.databaseUrl);
+  const database = await freshDatabase(config.databaseUrl);
+  const { db } = database;
   await migrateToLatest(db);
   const logs: Record<string, unknown>[] = [];
   const app = await buildApp(config, { db, logStream: { write: (line) => logs.push(JSON.parse(line)) } });
@@ -99,7 +102,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
         .execute()
         .catch(() => []);
       for (const { password_hash } of hashes) secrets.note(password_hash);
-      await db.destroy();
+      await database.drop();
       const breaches = logs.filter((l) => l.msg === 'response breaks the OpenAPI contract');
       if (breaches.length > 0) throw new Error(`responses broke the contract: ${JSON.stringify(breaches)}`);
       // Every test's logs, not just one test's: no password, hash or token it saw may be in them.

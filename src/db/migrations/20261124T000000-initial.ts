@@ -1,5 +1,5 @@
 // Frozen in time: a migration never imports application code, so it means the same thing forever.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -55,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('item_tags')
     .addColumn('item_id', 'text', (c) => c.notNull().references('items.id').onDelete('cascade'))
     .addColumn('tag_id', 'text', (c) => c.notNull().references('tags.id'))
-    .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
+    .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(nowAsText(db)))
     .addPrimaryKeyConstraint('item_tags_pkey', ['item_id', 'tag_id'])
     .execute();
   await db.schema.createIndex('item_tags_tag_id_item_id_idx').on('item_tags').columns(['tag_id', 'item_id']).execute();
@@ -65,4 +65,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['item_tags', 'tags', 'items', 'stores']) {
     await db.schema.dropTable(table).execute();
   }
+}
+
+/** The current time as ISO 8601 text with milliseconds in UTC (`2026-11-24T10:00:00.000Z`), on either database. */
+function nowAsText(db: Kysely<unknown>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql`(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`
+    : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 }
