@@ -15,10 +15,11 @@ type Settings = Pick<Config, 'overloadMaxEventLoopDelay' | 'overloadMaxEventLoop
  */
 export async function registerLoadShedding(app: FastifyInstance, lifecycle: Lifecycle, settings: Settings) {
   const retryAfter = settings.overloadRetryAfter;
-  app.addHook('onRequest', async (_request, reply) => {
-    if (lifecycle.state !== 'closing') return;
+  // A callback hook, not an async one: it runs on every request, and almost always only to let it pass.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (lifecycle.state !== 'closing') return done();
     reply.header('connection', 'close').header('retry-after', retryAfter);
-    return sendProblem(reply, unavailable('This instance is shutting down; send the request again.'));
+    sendProblem(reply, unavailable('This instance is shutting down; send the request again.'));
   });
   await app.register(underPressure, {
     maxEventLoopDelay: settings.overloadMaxEventLoopDelay,
