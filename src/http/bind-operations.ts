@@ -63,7 +63,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
       ),
     ].filter((type): type is string => type !== null);
     const authenticate = securityFor(operation, deps.securitySchemes);
-    const hasPathParameters = operation.route.includes(':');
+    const pathParameters = [...operation.route.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
       timeWindow: operation.rateLimit.window * 1000,
@@ -81,16 +81,15 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         onRequest: (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
           if (hasBody(request)) send(reply, operation, problem(400, 'This operation takes no request body.'));
           else {
-            delete request.headers['content-type'];
+            if (request.headers['content-type'] !== undefined) delete request.headers['content-type'];
             done();
           }
         },
       }),
       handler: async (request, reply) => {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
-        if (hasPathParameters && Object.values(request.params as Record<string, string>).includes('')) {
-          return reply.callNotFound();
-        }
+        const params = request.params as Record<string, string>;
+        for (const name of pathParameters) if (params[name] === '') return reply.callNotFound();
         if (!accepts(request.headers.accept, answersWith)) {
           return send(reply, operation, problem(406, `This operation answers with ${answersWith.join(' or ')} only.`));
         }
@@ -127,7 +126,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           body: input.requestBody,
           principal,
         };
-        const run = (db: Db) => handler(typedRequest, createContext(request, origin, { ...deps, db }));
+        const run = (db: Db) => handler(typedRequest, createContext(request, origin, deps, db));
         const key = request.headers['idempotency-key'];
         const ifMatch = request.headers['if-match'];
         let result: AnyReply;
@@ -140,7 +139,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           const readCurrent = (db: Db) =>
             guardedBy.read(
               { path: input.path, query: {}, headers: {}, principal },
-              createContext(request, origin, { ...deps, db }),
+              createContext(request, origin, deps, db),
             );
           result = await runIfMatch(deps.db, ifMatch, readCurrent, run, guardedBy.serialize);
         } else {
@@ -202,7 +201,9 @@ function readerOf(operation: Operation, deps: BindingDeps): { read: AnyHandler; 
 }
 
 function headersOf(header: RequestInput['header'], names: string[]): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, header[name.toLowerCase()]]));
+  const headers: Record<string, unknown> = {};
+  for (const name of names) headers[name] = header[name.toLowerCase()];
+  return headers;
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -57,10 +57,11 @@ export function originOf(request: FastifyRequest, publicUrl: string | undefined)
 export function createContext(
   request: FastifyRequest,
   origin: string,
-  deps: { db: Db; cursors: CursorCodec; auth: AuthSettings; lifecycle: Lifecycle },
+  deps: { cursors: CursorCodec; auth: AuthSettings; lifecycle: Lifecycle },
+  db: Db,
 ): HandlerContext {
   return {
-    db: deps.db,
+    db,
     cursors: deps.cursors,
     auth: deps.auth,
     lifecycle: deps.lifecycle,
