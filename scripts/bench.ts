@@ -6,9 +6,10 @@
 // BENCH_SCALE_ITEMS (0 skips the scale check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a
 // folder: both servers write V8 CPU profiles there), BENCH_OUT (where results go).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Measurement, measure } from './bench/load.js';
 import { markdown, type Report, type ScenarioResult, writeReport } from './bench/report.js';
 import { type Scenario, scenarios } from './bench/scenarios.js';
@@ -44,7 +45,17 @@ function serverEnv(databaseUrl: string): Record<string, string> {
   return { ...secrets, NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
 }
 
-const nodeArgs = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [];
+/**
+ * Both servers run with the Node flags of `npm run start:prod`, the production command, read from package.json so
+ * the benchmark measures what is deployed: the same runtime settings for the API and the baseline.
+ */
+const productionFlags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'] as string)
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+const nodeArgs = [
+  ...productionFlags,
+  ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []),
+];
 
 /** Starts a server; it has started when it answers `firstPath` (a getStore: routing, validation and a query). */
 async function start(name: 'stores-api' | 'baseline', databaseUrl: string, firstPath: string): Promise<Server> {
@@ -227,7 +238,7 @@ try {
   if (scaled) report.scale = scaled;
   console.log(`\n${markdown(report)}`);
   if (output) {
-    writeReport(join(root, output), report);
+    writeReport(resolve(root, output), report);
     log(`wrote ${output}/results.json and ${output}/results.md`);
   }
 } finally {

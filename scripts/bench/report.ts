@@ -43,7 +43,7 @@ export function markdown(report: Report): string {
         `${fixed(s.api.cpuUsPerRequest)} / ${fixed(s.baseline.cpuUsPerRequest)} |`,
     ),
     '',
-    `Start-up to the first answer of a getStore (\`node dist/src/server.js\`, production settings, ${report.startupMs.runs.length} starts): ` +
+    `Start-up to the first answer of a getStore (\`npm run start:prod\`'s \`node\` command, production settings, ${report.startupMs.runs.length} starts): ` +
       `median ${fixed(report.startupMs.median)} ms (target < 1000), of which the process used ` +
       `${fixed(report.startupMs.cpuMedian)} ms of CPU. Peak RSS over the whole run (VmHWM): ` +
       `stores-api ${fixed(report.peakRssMiB.api)} MiB (target < 150), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
