@@ -76,3 +76,28 @@ describe('the check every test app makes when it closes', () => {
     await expect(t.close()).rejects.toThrow(/the logs hold 1 secret/);
   });
 });
+
+describe('redaction', () => {
+  it('hides the credentials in a body logged by mistake, and leaves the rest of it', async () => {
+    const t = await createTestApp();
+    t.app.log.warn(
+      {
+        body: {
+          email: 'someone@example.com',
+          password: 'not-a-real-password',
+          accessToken: 'not-a-real-access',
+          refreshToken: 'not-a-real-refresh',
+        },
+      },
+      'a body logged by mistake',
+    );
+    await t.close();
+    const line = t.logs.find((l) => l.msg === 'a body logged by mistake');
+    expect(line?.body).toEqual({
+      email: 'someone@example.com',
+      password: '[redacted]',
+      accessToken: '[redacted]',
+      refreshToken: '[redacted]',
+    });
+  });
+});
