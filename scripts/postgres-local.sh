@@ -5,14 +5,14 @@
 #   scripts/postgres-local.sh start DIR             start one in DIR and print its URL (stop it with `stop DIR`)
 #   scripts/postgres-local.sh stop DIR
 #
-# PG_PORT picks the port (default 44032); PG_BIN the folder of initdb and pg_ctl (default: Debian's newest).
+# PG_PORT picks the port (default 24032: below Linux's ephemeral range, so no outgoing connection holds it); PG_BIN the folder of initdb and pg_ctl (default: Debian's newest).
 # When TEST_DATABASE_URL is already set, `run` uses that server and starts nothing.
 #
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user that Debian's package
 # creates. The test database gets an ICU en-US collation on purpose: our columns must sort by bytes anyway.
 set -euo pipefail
 
-port="${PG_PORT:-44032}"
+port="${PG_PORT:-24032}"
 bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 [ -x "$bin/initdb" ] || { echo "postgres-local: no initdb in '$bin' (apt-get install postgresql, or set PG_BIN)" >&2; exit 1; }
 

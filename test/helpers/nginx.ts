@@ -5,10 +5,14 @@ import { join } from 'node:path';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-/** The committed nginx configuration: two instances on 44081 and 44082 behind 127.0.0.1:44080. */
+/**
+ * The committed nginx configuration: two instances on 24081 and 24082 behind 127.0.0.1:24080. The ports lie below
+ * Linux's ephemeral range (32768-60999): a port in it can be taken at any moment as the local end of an outgoing
+ * connection (a database client's, a test's), and then nginx cannot bind it (this happened with 44080).
+ */
 export const nginxConfig = join(root, 'deploy/nginx.conf');
-export const proxyBase = 'http://127.0.0.1:44080';
-export const instancePorts = [44081, 44082] as const;
+export const proxyBase = 'http://127.0.0.1:24080';
+export const instancePorts = [24081, 24082] as const;
 
 export interface RunningNginx {
   stop(): Promise<void>;
