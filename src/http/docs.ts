@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { usePagePolicy } from './http-layer.js';
+import { usePageHeaders } from './http-layer.js';
 import type { LoadedSpec } from './openapi-spec.js';
 
 /** Swagger UI at /docs, and the spec itself at /openapi.json and /openapi.yaml, all from the one openapi.yaml. */
@@ -25,7 +25,7 @@ export async function registerDocs(app: FastifyInstance, spec: LoadedSpec): Prom
     theme: { title: 'Stores API documentation' },
     uiHooks: {
       onRequest: (_request, reply, done) => {
-        usePagePolicy(reply);
+        usePageHeaders(reply);
         done();
       },
     },

@@ -49,7 +49,7 @@ const pageHeaders = helmetHeaders({
   frameguard: { action: 'deny' },
 });
 
-export function usePagePolicy(reply: FastifyReply): void {
+export function usePageHeaders(reply: FastifyReply): void {
   reply.headers(pageHeaders);
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { usePagePolicy } from './http-layer.js';
+import { usePageHeaders } from './http-layer.js';
 import type { LoadedSpec } from './openapi-spec.js';
 
 /** A small page at `/` for a person who opens the API in a browser: what it is and where to go next. */
@@ -31,7 +31,7 @@ export function registerLandingPage(app: FastifyInstance, spec: LoadedSpec): voi
 </html>
 `;
   app.get('/', (_request, reply) => {
-    usePagePolicy(reply);
+    usePageHeaders(reply);
     return reply.type('text/html; charset=utf-8').send(page);
   });
 }

@@ -3,8 +3,8 @@
  * such as `*\/*` or `application/*`, or one of them by name, without `q=0`.
  */
 export function accepts(header: string | undefined, mediaTypes: readonly string[]): boolean {
-  if (header === undefined || header === '*/*' || mediaTypes.includes(header)) return true;
-  if (header.trim() === '') return true;
+  // The common headers (none, `*/*`, exactly one of the types) answer without parsing.
+  if (header === undefined || header === '*/*' || mediaTypes.includes(header) || header.trim() === '') return true;
   return header.split(',').some((range) => {
     const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
     if (params.some((p) => /^q=0(\.0{0,3})?$/.test(p))) return false;
