@@ -18,9 +18,12 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
   const broken: string[] = [];
   for (const op of operations) {
     const declared = new Set(op.responses.map((r) => r.status));
-    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken),
-    // 406 (an Accept that rules out every media type it answers with) and 503 (load shedding, shutting down).
-    const needs = [400, 406, 500, 503];
+    // The binding may answer any operation 400 (an unknown query parameter, a body where none is taken) and 503
+    // (load shedding, shutting down); 406 only where a success carries content that Accept could refuse.
+    const needs = [400, 500, 503];
+    const successHasContent = op.responses.some((r) => r.status >= 200 && r.status < 300 && r.contentType !== null);
+    if (successHasContent) needs.push(406);
+    else if (declared.has(406)) broken.push(`${op.operationId}: its success has no content, so it never answers 406`);
     if (op.requestBody) needs.push(413, 415);
     if (op.parameters.some((p) => p.in === 'path')) needs.push(404);
     if (isSecured(op)) needs.push(401);

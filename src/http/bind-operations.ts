@@ -57,11 +57,16 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     // A change that honours If-Match reads the current representation from the GET on the same path.
     const guardedBy = headerNames.includes('If-Match') ? readerOf(operation, deps) : undefined;
     const idempotent = headerNames.includes('Idempotency-Key');
-    const answersWith = [
+    // Accept is weighed against what a success would carry, and nothing else (RFC 9110 §12.5.1): an operation
+    // whose success has no content never answers 406, and errors are problem+json whatever Accept says.
+    const successTypes = [
       ...new Set(
-        Object.values(operation.responses as Record<number, { contentType: string | null }>).map((r) => r.contentType),
+        Object.entries(operation.responses as Record<number, { contentType: string | null }>)
+          .filter(([status]) => Number(status) < 300)
+          .map(([, response]) => response.contentType),
       ),
     ].filter((type): type is string => type !== null);
+    const safe = operation.method === 'GET';
     const authenticate = securityFor(operation, deps.securitySchemes);
     const pathParameters = [...operation.route.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
     const rateLimit = operation.rateLimit && {
@@ -90,9 +95,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
         const params = request.params as Record<string, string>;
         for (const name of pathParameters) if (params[name] === '') return reply.callNotFound();
-        if (!accepts(request.headers.accept, answersWith)) {
-          return send(reply, operation, problem(406, `This operation answers with ${answersWith.join(' or ')} only.`));
-        }
+        const acceptable = successTypes.length === 0 || accepts(request.headers.accept, successTypes);
         const authentication = authenticate && (await authenticate(request));
         if (authentication && !authentication.ok) return send(reply, operation, authentication.reply);
         const principal = authentication?.principal;
@@ -127,24 +130,38 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           principal,
         };
         const run = (db: Db) => handler(typedRequest, createContext(request, origin, deps, db));
-        const key = request.headers['idempotency-key'];
         const ifMatch = request.headers['if-match'];
-        let result: AnyReply;
-        if (idempotent && typeof key === 'string') {
-          const scope = principal ? `user:${principal.userId}` : `client:${request.ip}`;
-          result = await runIdempotently(deps.runOnce, { scope, key, operationId, input }, run);
-        } else if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
-          result = problem(428, 'Send If-Match with the ETag you last saw to change this.');
-        } else if (guardedBy && ifMatch !== undefined) {
-          const readCurrent = (db: Db) =>
-            guardedBy.read(
-              { path: input.path, query: {}, headers: {}, principal },
-              createContext(request, origin, deps, db),
-            );
-          result = await runIfMatch(deps.db, ifMatch, readCurrent, run, guardedBy.serialize);
-        } else {
-          result = await run(deps.db);
+        const change = (db: Db): Promise<AnyReply> => {
+          if (guardedBy && ifMatch === undefined && deps.requireIfMatch) {
+            return Promise.resolve(problem(428, 'Send If-Match with the ETag you last saw to change this.'));
+          }
+          if (guardedBy && ifMatch !== undefined) {
+            const readCurrent = (trx: Db) =>
+              guardedBy.read(
+                { path: input.path, query: {}, headers: {}, principal },
+                createContext(request, origin, deps, trx),
+              );
+            return runIfMatch(db, ifMatch, readCurrent, run, guardedBy.serialize);
+          }
+          return run(db);
+        };
+
+        if (!acceptable) {
+          // The answer the request earns, a 404 say, still goes out; a success it would earn is a 406 instead,
+          // and a change is rolled back, so a client that cannot read the answer is never left unsure of it.
+          const earned = safe ? await change(deps.db) : await withoutEffect(deps.db, change);
+          const refused = earned.status < 300 && `This operation answers with ${successTypes.join(' or ')} only.`;
+          return send(reply, operation, refused ? problem(406, refused) : earned, request, serialize);
         }
+        const key = request.headers['idempotency-key'];
+        const result =
+          idempotent && typeof key === 'string'
+            ? await runIdempotently(
+                deps.runOnce,
+                { scope: principal ? `user:${principal.userId}` : `client:${request.ip}`, key, operationId, input },
+                run,
+              )
+            : await change(deps.db);
         return send(reply, operation, result, request, serialize);
       },
     });
@@ -165,6 +182,22 @@ async function runIdempotently(
   if (outcome.kind === 'in-flight')
     return problem(409, 'The request with this Idempotency-Key is still running. Retry later.');
   return outcome.answer;
+}
+
+const rollback = Symbol('rollback');
+
+/** What `work` answers, in a transaction that is then rolled back: the answer without its effect. */
+async function withoutEffect(db: Db, work: (trx: Db) => Promise<AnyReply>): Promise<AnyReply> {
+  let answer: AnyReply | undefined;
+  try {
+    await inTransaction(db, async (trx) => {
+      answer = await work(trx);
+      throw rollback;
+    });
+  } catch (error) {
+    if (error !== rollback) throw error;
+  }
+  return answer as AnyReply;
 }
 
 /**

@@ -81,6 +81,18 @@ describe('checkBindingRules', () => {
       ['getThing must declare a 404 response'],
     ],
     [
+      'no 406 where no success has content',
+      { responses: { '204': { description: 'gone' }, ...declaredOnly(400, 404, 500, 503) } },
+      'delete',
+      [],
+    ],
+    [
+      'a 406 where no success has content',
+      { responses: { '204': { description: 'gone' }, ...declaredOnly(400, 404, 406, 500, 503) } },
+      'delete',
+      ['getThing: its success has no content, so it never answers 406'],
+    ],
+    [
       'no 413 or 415 with a body',
       { ...body, responses: declared(200, 400, 404, 500) },
       'put',

@@ -51,20 +51,6 @@ describe('every operation', () => {
   );
 });
 
-describe('content negotiation', () => {
-  it.each(ids)('%s answers 406 to an Accept that rules out JSON, and serves one that allows it', async (id) => {
-    for (const accept of ['application/xml', 'text/html', 'application/json;q=0']) {
-      const response = await t.request(build(id, fixture, { headers: { ...build(id, fixture).headers, accept } }));
-      expect(response.statusCode, accept).toBe(406);
-      expect(response.data.type).toBe('/problems/not-acceptable');
-    }
-    const welcome = await t.request(
-      build(id, fixture, { headers: { ...build(id, fixture).headers, accept: 'text/html, application/*;q=0.5' } }),
-    );
-    expect(welcome.statusCode).not.toBe(406);
-  });
-});
-
 describe('every operation with a body', () => {
   it.each(withBody)('%s answers 415 to a body of another media type', async (id) => {
     const declared = operations[id].requestBody?.contentType;
