@@ -1149,7 +1149,7 @@ export interface components {
         RateLimitReset: number;
         /** @description The absolute URL of the resource just created. */
         Location: string;
-        /** @description Present only when the request came from a browser origin listed in `CORS_ORIGINS`: that origin, echoed back. Never `*`, never an origin outside the list. */
+        /** @description Present only when the request came from a browser origin listed in `CORS_ORIGINS`: that origin, echoed back. Never `*`, never an origin outside the list. With `CORS_ORIGINS` set, every response also carries `Vary: Origin`, so a cache never hands one origin's answer to another. */
         "Access-Control-Allow-Origin": string;
     };
     pathItems: never;

@@ -73,7 +73,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   registerJsonBodies(app);
 
-  await registerHttpLayer(app, config.corsOrigins);
+  await registerHttpLayer(app, config.corsOrigins, spec);
   registerErrorHandling(app);
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   await registerLoadShedding(app, lifecycle, config);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
+import { corsForPath } from './cors.js';
 import { notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
@@ -44,7 +45,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       },
       handler: async () => undefined,
     });
-    app.options(path, (_request, reply) => reply.header('allow', allow).code(204).send());
+    app.options(path, { config: corsForPath(allowed) }, (_request, reply) =>
+      reply.header('allow', allow).code(204).send(),
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 import compress from '@fastify/compress';
-import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, onSendHookHandler } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { registerCors } from './cors.js';
+import type { LoadedSpec } from './openapi-spec.js';
 
 /**
  * The security headers of an API response (JSON, problem+json, the spec): the set OWASP's REST Security Cheat
@@ -58,32 +59,17 @@ export function usePageHeaders(reply: FastifyReply): void {
  * CORS for the configured origins only (never an arbitrary one echoed back), and compression when the client
  * asks. The headers are worked out once and set by one hook: it runs on every request.
  */
-export async function registerHttpLayer(app: FastifyInstance, corsOrigins: readonly string[]): Promise<void> {
+export async function registerHttpLayer(
+  app: FastifyInstance,
+  corsOrigins: readonly string[],
+  spec: LoadedSpec,
+): Promise<void> {
   const headers = apiHeaders(corsOrigins);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id).headers(headers);
     done();
   });
-  if (corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: [...corsOrigins],
-      credentials: false,
-      maxAge: 600,
-      // Our own OPTIONS routes answer (204 with Allow); CORS only adds its headers to them.
-      preflightContinue: true,
-      strictPreflight: false,
-      exposedHeaders: [
-        'Location',
-        'ETag',
-        'X-Request-Id',
-        'WWW-Authenticate',
-        'Retry-After',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-      ],
-    });
-  }
+  await registerCors(app, corsOrigins, spec);
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   // A validator must differ per content encoding (RFC 9110 §8.8.3): the compressed bytes get their own tag.
   // Compression runs as each route's own onSend hook, so this one is appended after it, route by route.

@@ -4,6 +4,7 @@ import { etagOf, noneMatch } from './conditional.js';
 import type { Problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
 import type { Serialize } from './serializers.js';
+import { varyOn } from './vary.js';
 
 type Operation = (typeof operations)[OperationId];
 
@@ -71,7 +72,7 @@ export function send(
     const serialized = serialize(result.status, result.body);
     const etag = etagOf(serialized);
     // A validated representation may be sent compressed: caches must key it by Accept-Encoding, 304s included.
-    reply.header('etag', etag).header('vary', 'Accept-Encoding');
+    varyOn(reply.header('etag', etag), 'Accept-Encoding');
     const notModified = request && planFor(operation, 304);
     if (notModified && !noneMatch(request.headers['if-none-match'], etag)) {
       for (const [name, value] of notModified.pinned) reply.header(name, value);
