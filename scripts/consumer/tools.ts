@@ -23,8 +23,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Kill the command after this many seconds. */
   timeout?: number;
-  /** Called with each chunk of output, which is also passed through to ours. */
+  /** Called with each chunk of output, which is also passed through to ours unless `quiet`. */
   onOutput?: (chunk: string) => void;
+  /** Keep the command's output to `onOutput` only. */
+  quiet?: boolean;
 }
 
 /** Runs a command with its output passed through; resolves with its exit code (rejects if it cannot start). */
@@ -37,7 +39,7 @@ export function runCommand(command: string, args: string[], options: RunOptions 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pass = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
-      to.write(chunk);
+      if (!options.quiet) to.write(chunk);
       options.onOutput?.(chunk.toString());
     };
     child.stdout.on('data', pass(process.stdout));
