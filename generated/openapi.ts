@@ -32,10 +32,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The store's id. */
-                storeId: components["parameters"]["StoreId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /**
@@ -101,10 +98,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The item's id. */
-                itemId: components["parameters"]["ItemId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /**
@@ -146,12 +140,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The item's id. */
-                itemId: components["parameters"]["ItemId"];
-                /** @description The tag's id. */
-                tagId: components["parameters"]["TagId"];
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
@@ -209,10 +198,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The tag's id. */
-                tagId: components["parameters"]["TagId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /**
@@ -289,10 +275,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The user's id. */
-                userId: components["parameters"]["UserId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /**
@@ -1075,11 +1058,16 @@ export interface components {
          *     kept for 24 hours.
          */
         IdempotencyKey: string;
-        /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+        /**
+         * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+         *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+         *     had none.
+         */
         IfNoneMatch: string;
         /**
          * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-         *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+         *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+         *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
          */
         IfMatch: string;
         /** @description The user's id. */
@@ -1174,7 +1162,11 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
@@ -1267,7 +1259,11 @@ export interface operations {
                 include?: components["parameters"]["IncludeItems"];
             };
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
@@ -1315,7 +1311,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1353,7 +1350,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1420,7 +1418,11 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
@@ -1511,7 +1513,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
@@ -1559,7 +1565,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1608,7 +1615,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1646,7 +1654,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1778,7 +1787,11 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
@@ -1869,7 +1882,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
@@ -1917,7 +1934,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -1956,7 +1974,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
-                 *     changes. Weak tags never match. When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
+                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
@@ -2051,7 +2070,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
@@ -2094,7 +2117,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. */
+                /**
+                 * @description ETags you hold (or `*`); if the current one is among them, the answer is 304 with no body. A value that
+                 *     is not a list of entity tags is ignored, as RFC 9110 §13.1.2 has it: the request is answered as if it
+                 *     had none.
+                 */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {

@@ -57,26 +57,32 @@ export function readOperations(doc: Json): OperationFact[] {
   const paths = asObject(doc.paths, 'paths');
   for (const [path, rawPathItem] of Object.entries(paths)) {
     const pathItem = resolve(doc, rawPathItem);
-    const shared = asArray(pathItem.parameters).map((p) => resolve(doc, p));
+    // Swagger UI's deep links (`/docs#/Items/getItem`) lose parameters declared on the path item: it shows a
+    // nameless one and sends `{itemId}` as it stands. Each operation declares its own.
+    if (asArray(pathItem.parameters).length > 0) {
+      throw new Error(`${path}: declare its parameters on each operation, not on the path item`);
+    }
     for (const method of methods) {
       const rawOperation = pathItem[method.toLowerCase()];
       if (rawOperation === undefined) continue;
       const operation = resolve(doc, rawOperation);
-      facts.push(readOperation(doc, path, method, operation, shared));
+      facts.push(readOperation(doc, path, method, operation));
     }
   }
   return facts;
 }
 
-function readOperation(doc: Json, path: string, method: HttpMethod, operation: Json, shared: Json[]): OperationFact {
+function readOperation(doc: Json, path: string, method: HttpMethod, operation: Json): OperationFact {
   const operationId = operation.operationId;
   if (typeof operationId !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(operationId)) {
     throw new Error(`${method} ${path}: every operation needs a camelCase operationId`);
   }
-  const own = asArray(operation.parameters).map((p) => resolve(doc, p));
-  const byKey = new Map<string, Json>();
-  for (const p of [...shared, ...own]) byKey.set(`${String(p.in)}:${String(p.name)}`, p);
-  const parameters = [...byKey.values()].map((p) => readParameter(doc, p));
+  const parameters = asArray(operation.parameters).map((p) => readParameter(doc, resolve(doc, p)));
+  // The docs list parameters in the order given: what a caller must fill in comes first.
+  const firstOptional = parameters.findIndex((p) => !p.required);
+  if (firstOptional >= 0 && parameters.slice(firstOptional).some((p) => p.required)) {
+    throw new Error(`${operationId}: list its required parameters before the optional ones`);
+  }
   const security = (operation.security ?? doc.security ?? []) as Record<string, string[]>[];
   return {
     operationId,

@@ -5,9 +5,11 @@ import { checkBindingRules, renderBindings } from '../../scripts/codegen/render-
 const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 
 function spec(operation: Record<string, unknown>, path = '/things/{thingId}', method = 'get') {
+  const own = (operation.parameters as unknown[] | undefined) ?? [];
+  const parameters = [{ $ref: '#/components/parameters/ThingId' }, ...own];
   return {
     openapi: '3.1.0',
-    paths: { [path]: { parameters: [{ $ref: '#/components/parameters/ThingId' }], [method]: operation } },
+    paths: { [path]: { [method]: { ...operation, parameters } } },
     components: {
       parameters: { ThingId: { name: 'thingId', in: 'path', required: true, schema: { type: 'string' } } },
       responses: { Problem: problem },
@@ -61,8 +63,27 @@ describe('readOperations', () => {
     ['a snake_case operationId', { operationId: 'get_thing', responses: {} }, /camelCase operationId/],
     ['a status range', { operationId: 'getThing', responses: { '4XX': problem } }, /explicit status code/],
     ['a default response', { operationId: 'getThing', responses: { default: problem } }, /explicit status code/],
+    [
+      'an optional parameter before a required one',
+      {
+        operationId: 'getThing',
+        parameters: [
+          { name: 'If-Match', in: 'header', schema: { type: 'string' } },
+          { name: 'version', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+        responses: {},
+      },
+      /required parameters before the optional ones/,
+    ],
   ])('refuses %s', (_name, operation, message) => {
     expect(() => readOperations(spec(operation))).toThrow(message);
+  });
+
+  it('refuses parameters declared on the path item', () => {
+    const document = spec({ operationId: 'getThing', responses: {} });
+    const pathItem = document.paths['/things/{thingId}'] as Record<string, unknown>;
+    pathItem.parameters = [{ $ref: '#/components/parameters/ThingId' }];
+    expect(() => readOperations(document)).toThrow(/on each operation, not on the path item/);
   });
 });
 
