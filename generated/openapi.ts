@@ -792,21 +792,28 @@ export interface components {
              */
             status: "ok" | "ready";
         };
-        /**
-         * @description An RFC 9457 problem detail. `status` always equals the HTTP status of the response.
-         * @example {
-         *       "type": "/problems/not-found",
-         *       "title": "Not Found",
-         *       "status": 404,
-         *       "detail": "No store has the id 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f.",
-         *       "instance": "/stores/01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *       "requestId": "req-1f"
-         *     }
-         */
+        /** @description An RFC 9457 problem detail. `status` always equals the HTTP status of the response. */
         Problem: {
             /**
              * Format: uri-reference
-             * @description A URI reference naming the kind of problem; see the table in the API description.
+             * @description A URI reference naming the kind of problem, resolved against the API's base URL:
+             *
+             *     | type | status | meaning |
+             *     |---|---|---|
+             *     | `/problems/validation-failed` | 400 | a path, query, header or body value breaks the schema |
+             *     | `/problems/malformed-request` | 400 | the body is not valid JSON, or a cursor is not one this API issued |
+             *     | `/problems/unauthorized` | 401 | no valid access token; `WWW-Authenticate` says why |
+             *     | `/problems/forbidden` | 403 | the signed-in user may not do this |
+             *     | `/problems/not-acceptable` | 406 | `Accept` refuses every media type a success of the operation could carry |
+             *     | `/problems/not-found` | 404 | nothing exists at this URL, or the identifier names nothing |
+             *     | `/problems/method-not-allowed` | 405 | the path exists but not with this method; see `Allow` |
+             *     | `/problems/conflict` | 409 | the change would break a uniqueness rule or a tag is still in use |
+             *     | `/problems/payload-too-large` | 413 | the body is larger than the server accepts |
+             *     | `/problems/unsupported-media-type` | 415 | the body's `Content-Type` is not one the operation takes |
+             *     | `/problems/unprocessable` | 422 | the body is well formed but refers to something that cannot be used |
+             *     | `/problems/rate-limited` | 429 | too many requests from this client; see `Retry-After` |
+             *     | `/problems/internal` | 500 | the server failed; the detail says nothing internal |
+             *     | `/problems/unavailable` | 503 | the server is overloaded, shutting down or not ready; retry after `Retry-After` seconds |
              * @example /problems/not-found
              */
             type: string;
