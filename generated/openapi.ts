@@ -680,7 +680,7 @@ export interface components {
         /**
          * @description An account. Its password is never part of any response.
          * @example {
-         *       "id": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
+         *       "id": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8da0",
          *       "email": "ada@example.com",
          *       "role": "user",
          *       "createdAt": "2026-11-24T09:00:00.000Z"
@@ -1061,8 +1061,9 @@ export interface components {
          *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
          *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
          *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-         *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
-         *     kept for 24 hours.
+         *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
+         *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
+         *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
          */
         IdempotencyKey: string;
         /**
@@ -1074,20 +1075,40 @@ export interface components {
         /**
          * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
          *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-         *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+         *     that is not current). `*` matches whatever is current. When the server requires it
+         *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+         * @example *
          */
         IfMatch: string;
-        /** @description The user's id. */
+        /**
+         * @description The user's id.
+         * @example 01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e
+         */
         UserId: components["schemas"]["Id"];
-        /** @description The store's id. */
+        /**
+         * @description The store's id.
+         * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+         */
         StoreId: components["schemas"]["Id"];
-        /** @description The item's id. */
+        /**
+         * @description The item's id.
+         * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+         */
         ItemId: components["schemas"]["Id"];
-        /** @description The tag's id. */
+        /**
+         * @description The tag's id.
+         * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+         */
         TagId: components["schemas"]["Id"];
-        /** @description Only those of this store. */
+        /**
+         * @description Only those of this store.
+         * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+         */
         StoreIdQuery: components["schemas"]["Id"];
-        /** @description Only items that carry this tag. */
+        /**
+         * @description Only items that carry this tag.
+         * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+         */
         TagIdQuery: components["schemas"]["Id"];
         /** @description Only items priced at least this much. */
         MinPrice: components["schemas"]["Price"];
@@ -1142,8 +1163,14 @@ export interface components {
         RateLimitRemaining: number;
         /** @description Seconds until the window resets. */
         RateLimitReset: number;
-        /** @description The absolute URL of the resource just created. */
-        Location: string;
+        /** @description The absolute URL of the store just created. */
+        StoreLocation: string;
+        /** @description The absolute URL of the item just created. */
+        ItemLocation: string;
+        /** @description The absolute URL of the tag just created. */
+        TagLocation: string;
+        /** @description The absolute URL of the account just created. */
+        UserLocation: string;
         /** @description Present only when the request came from a browser origin listed in `CORS_ORIGINS`: that origin, echoed back. Never `*`, never an origin outside the list. With `CORS_ORIGINS` set, every response also carries `Vary: Origin`, so a cache never hands one origin's answer to another. */
         "Access-Control-Allow-Origin": string;
     };
@@ -1220,8 +1247,9 @@ export interface operations {
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
                  *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
-                 *     kept for 24 hours.
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
+                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
+                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1237,7 +1265,7 @@ export interface operations {
             /** @description The store was created. `Location` is its URL. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["StoreLocation"];
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["NoStore"];
                     ETag: components["headers"]["ETag"];
@@ -1274,7 +1302,10 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The store's id. */
+                /**
+                 * @description The store's id.
+                 * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+                 */
                 storeId: components["parameters"]["StoreId"];
             };
             cookie?: never;
@@ -1319,12 +1350,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The store's id. */
+                /**
+                 * @description The store's id.
+                 * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+                 */
                 storeId: components["parameters"]["StoreId"];
             };
             cookie?: never;
@@ -1358,12 +1394,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The store's id. */
+                /**
+                 * @description The store's id.
+                 * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+                 */
                 storeId: components["parameters"]["StoreId"];
             };
             cookie?: never;
@@ -1404,9 +1445,15 @@ export interface operations {
     listItems: {
         parameters: {
             query?: {
-                /** @description Only those of this store. */
+                /**
+                 * @description Only those of this store.
+                 * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+                 */
                 storeId?: components["parameters"]["StoreIdQuery"];
-                /** @description Only items that carry this tag. */
+                /**
+                 * @description Only items that carry this tag.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId?: components["parameters"]["TagIdQuery"];
                 /** @description Only items priced at least this much. */
                 minPrice?: components["parameters"]["MinPrice"];
@@ -1476,8 +1523,9 @@ export interface operations {
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
                  *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
-                 *     kept for 24 hours.
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
+                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
+                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1493,7 +1541,7 @@ export interface operations {
             /** @description The item was created. `Location` is its URL. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["ItemLocation"];
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["NoStore"];
                     ETag: components["headers"]["ETag"];
@@ -1528,7 +1576,10 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1573,12 +1624,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1623,12 +1679,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1662,12 +1723,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1710,9 +1776,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
-                /** @description The tag's id. */
+                /**
+                 * @description The tag's id.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId: components["parameters"]["TagId"];
             };
             cookie?: never;
@@ -1747,9 +1819,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The item's id. */
+                /**
+                 * @description The item's id.
+                 * @example 01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a
+                 */
                 itemId: components["parameters"]["ItemId"];
-                /** @description The tag's id. */
+                /**
+                 * @description The tag's id.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId: components["parameters"]["TagId"];
             };
             cookie?: never;
@@ -1781,7 +1859,10 @@ export interface operations {
     listTags: {
         parameters: {
             query?: {
-                /** @description Only those of this store. */
+                /**
+                 * @description Only those of this store.
+                 * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
+                 */
                 storeId?: components["parameters"]["StoreIdQuery"];
                 /** @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
                 q?: components["parameters"]["TagNameQuery"];
@@ -1845,8 +1926,9 @@ export interface operations {
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
                  *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
-                 *     kept for 24 hours.
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
+                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
+                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1862,7 +1944,7 @@ export interface operations {
             /** @description The tag was created. `Location` is its URL. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["TagLocation"];
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["NoStore"];
                     ETag: components["headers"]["ETag"];
@@ -1897,7 +1979,10 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The tag's id. */
+                /**
+                 * @description The tag's id.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId: components["parameters"]["TagId"];
             };
             cookie?: never;
@@ -1942,12 +2027,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The tag's id. */
+                /**
+                 * @description The tag's id.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId: components["parameters"]["TagId"];
             };
             cookie?: never;
@@ -1982,12 +2072,17 @@ export interface operations {
                 /**
                  * @description The ETag you last saw (or `*`): the change is made only if it is still current, else 412 and nothing
                  *     changes. Weak tags never match, and neither does a value that is not an entity tag (412, like any tag
-                 *     that is not current). When the server requires it (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 *     that is not current). `*` matches whatever is current. When the server requires it
+                 *     (`REQUIRE_IF_MATCH`), leaving it out is 428.
+                 * @example *
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The tag's id. */
+                /**
+                 * @description The tag's id.
+                 * @example 01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b
+                 */
                 tagId: components["parameters"]["TagId"];
             };
             cookie?: never;
@@ -2034,8 +2129,9 @@ export interface operations {
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
                  *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
-                 *     kept for 24 hours.
+                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
+                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
+                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2051,7 +2147,7 @@ export interface operations {
             /** @description The account was created. `Location` is its URL. Sign in with `createToken`. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["UserLocation"];
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["NoStore"];
                     ETag: components["headers"]["ETag"];
@@ -2132,7 +2228,10 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The user's id. */
+                /**
+                 * @description The user's id.
+                 * @example 01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -2177,7 +2276,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. */
+                /**
+                 * @description The user's id.
+                 * @example 01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;

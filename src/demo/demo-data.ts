@@ -8,15 +8,35 @@ import { insertStore } from '../stores/repository.js';
 import { insertTag } from '../tags/repository.js';
 import { findUserByEmail, insertUser } from '../users/repository.js';
 
-/** The demo catalogue's owner, so that its stores can be changed from the docs. Development data only. */
-export const demoUser = { email: 'demo@example.com', password: 'demo-password' };
+/**
+ * The demo catalogue's owner, so that its stores can be changed from the docs. Development data only. Its id, and
+ * those of the seed text's store, item and tag below, are the ones the spec's examples name, so that every example
+ * in the docs works as it stands against a fresh development server.
+ */
+export const demoUser = {
+  id: '01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e',
+  email: 'demo@example.com',
+  password: 'demo-password',
+};
+
+interface Entry {
+  store: string;
+  id?: string;
+  tags: { name: string; id?: string }[];
+  items: { name: string; price: number; tags: string[]; id?: string }[];
+}
 
 // The seed text's store first ("My Store" with "my item" at 15.99), then a little more to browse in the docs.
-const catalogue = [
-  { store: 'My Store', tags: ['sale'], items: [{ name: 'my item', price: 15.99, tags: ['sale'] }] },
+const catalogue: Entry[] = [
+  {
+    store: 'My Store',
+    id: '01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f',
+    tags: [{ name: 'sale', id: '01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b' }],
+    items: [{ name: 'my item', price: 15.99, tags: ['sale'], id: '01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a' }],
+  },
   {
     store: 'Corner Bakery',
-    tags: ['bread', 'sweet'],
+    tags: [{ name: 'bread' }, { name: 'sweet' }],
     items: [
       { name: 'sourdough loaf', price: 6.5, tags: ['bread'] },
       { name: 'croissant', price: 2.25, tags: ['sweet'] },
@@ -25,7 +45,7 @@ const catalogue = [
   },
   {
     store: 'Hardware Hut',
-    tags: ['tools'],
+    tags: [{ name: 'tools' }],
     items: [
       { name: 'claw hammer', price: 24.99, tags: ['tools'] },
       { name: 'box of nails', price: 3.49, tags: [] },
@@ -44,7 +64,7 @@ export async function loadDemoData(db: Db, passwordHashCost: number): Promise<{ 
   for (const entry of catalogue) {
     const now = new Date().toISOString();
     const store = await insertStore(db, {
-      id: uuidv7(),
+      id: entry.id ?? uuidv7(),
       name: entry.store,
       owner_id: owner,
       created_at: now,
@@ -53,13 +73,19 @@ export async function loadDemoData(db: Db, passwordHashCost: number): Promise<{ 
     if (store === 'duplicate') continue;
     stores++;
     const tagIds = new Map<string, string>();
-    for (const name of entry.tags) {
-      const tag = await insertTag(db, { id: uuidv7(), store_id: store.id, name, created_at: now, updated_at: now });
+    for (const { name, id } of entry.tags) {
+      const tag = await insertTag(db, {
+        id: id ?? uuidv7(),
+        store_id: store.id,
+        name,
+        created_at: now,
+        updated_at: now,
+      });
       if (typeof tag === 'object') tagIds.set(name, tag.id);
     }
     for (const item of entry.items) {
       const row = await insertItem(db, {
-        id: uuidv7(),
+        id: item.id ?? uuidv7(),
         store_id: store.id,
         name: item.name,
         description: null,
@@ -82,7 +108,7 @@ async function demoOwner(db: Db, passwordHashCost: number): Promise<string> {
   const existing = await findUserByEmail(db, demoUser.email);
   if (existing) return existing.id;
   const row = await insertUser(db, {
-    id: uuidv7(),
+    id: demoUser.id,
     email: demoUser.email,
     password_hash: await hashPassword(demoUser.password, passwordHashCost),
     role: 'user',

@@ -158,7 +158,14 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           idempotent && typeof key === 'string'
             ? await runIdempotently(
                 deps.runOnce,
-                { scope: principal ? `user:${principal.userId}` : `client:${request.ip}`, key, operationId, input },
+                // A key names one request to one operation: the same key sent to another operation is another
+                // request (so one key in the docs' examples serves every create).
+                {
+                  scope: `${principal ? `user:${principal.userId}` : `client:${request.ip}`} ${operationId}`,
+                  key,
+                  operationId,
+                  input,
+                },
                 run,
               )
             : await change(deps.db);

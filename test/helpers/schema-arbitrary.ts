@@ -12,6 +12,8 @@ const handled = new Set([
   'description',
   'examples',
   'example',
+  // Names for generated clients' enum members: no constraint on values.
+  'x-enum-varnames',
   'default',
   'format',
   'minLength',

@@ -55,6 +55,20 @@ describe('Idempotency-Key', () => {
     expect(await storeRows()).toBe(2);
   });
 
+  it('keeps keys per operation: one key on createStore and then createTag is two requests, both made', async () => {
+    const key = '"8e03978e-40d5-43e8-bc93-6894a57f9324"';
+    const store = await create(key, 'Keyed');
+    expect(store.statusCode).toBe(201);
+    const tag = await t.request({
+      method: 'POST',
+      url: '/tags',
+      headers: { 'idempotency-key': key },
+      payload: { storeId: store.data.id, name: 'keyed' },
+    });
+    expect(tag.statusCode).toBe(201);
+    expect(tag.data.name).toBe('keyed');
+  });
+
   it('replays a refusal too: a 409 for a taken name is the answer that key keeps', async () => {
     await givenStore(t, 'Taken');
     const first = await create('taken', 'Taken');
@@ -73,7 +87,7 @@ describe('Idempotency-Key', () => {
   // On SQLite the first request's transaction holds the one connection, so a duplicate on the same instance
   // simply waits for its answer. A 409 comes when the first runs elsewhere, as a claim in the database shows.
   const pendingClaim = (createdAt: Date) => ({
-    scope: `user:${t.user.id}`,
+    scope: `user:${t.user.id} createStore`,
     key: 'elsewhere',
     operation_id: 'createStore',
     fingerprint: createHash('sha256')
