@@ -71,7 +71,10 @@ async function main(): Promise<void> {
   expectStatus(created, 201);
   const store = created.body;
   check(store.name === storeName, `store ${created.text}`);
-  check(created.headers.get('location') === `${base}/stores/${store.id}`, `Location ${created.headers.get('location')}`);
+  check(
+    created.headers.get('location') === `${base}/stores/${store.id}`,
+    `Location ${created.headers.get('location')}`,
+  );
   check(/^"[^"]+"$/.test(created.headers.get('etag') ?? ''), `ETag ${created.headers.get('etag')}`);
 
   step = 'create an item at 15.99';
