@@ -104,6 +104,8 @@ expect_status 200
 holds '.description == null and has("description")'
 
 step='delete the item and the store'
+call DELETE "/items/$item"
+expect_status 401
 call DELETE "/items/$item" "$access"
 expect_status 204
 call GET "/items/$item"

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
   check(reread.body.description === null, `description read back ${reread.text}`);
 
   step = 'delete the item and the store';
+  expectStatus(await call('DELETE', `/items/${item.id}`), 401);
   expectStatus(await call('DELETE', `/items/${item.id}`, { token: accessToken }), 204);
   expectStatus(await call('GET', `/items/${item.id}`), 404);
   expectStatus(await call('DELETE', `/stores/${store.id}`, { token: accessToken }), 204);

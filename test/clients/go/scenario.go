@@ -165,6 +165,7 @@ func scenario() {
 	check(present && cleared == nil, "description read back %v", reread)
 
 	step = "delete the item and the store"
+	expect(call("DELETE", "/items/"+itemID, "", "", nil), 401)
 	expect(call("DELETE", "/items/"+itemID, access, "", nil), 204)
 	expect(call("GET", "/items/"+itemID, "", "", nil), 404)
 	expect(call("DELETE", "/stores/"+storeID, access, "", nil), 204)

@@ -137,6 +137,7 @@ public class Scenario {
     check(reread.containsKey("description") && reread.get("description") == null, "read back " + reread);
 
     step = "delete the item and the store";
+    expect(call("DELETE", "/items/" + itemId, null, null, null), 401);
     expect(call("DELETE", "/items/" + itemId, access, null, null), 204);
     expect(call("GET", "/items/" + itemId, null, null, null), 404);
     expect(call("DELETE", "/stores/" + storeId, access, null, null), 204);

@@ -124,6 +124,7 @@ class Scenario:
         self.check("description" in reread and reread["description"] is None, f"read back {reread}")
 
         step = "delete the item and the store"
+        self.expect(self.call("DELETE", f"/items/{item['id']}"), 401)
         self.expect(self.call("DELETE", f"/items/{item['id']}", access), 204)
         self.expect(self.call("GET", f"/items/{item['id']}"), 404)
         self.expect(self.call("DELETE", f"/stores/{store['id']}", access), 204)
@@ -142,6 +143,8 @@ class Scenario:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) != 5 or args[0] not in ("requests", "httpx") or args[2] not in ("default", "accept-json"):
-        print("usage: scenario.py <requests|httpx> <base URL> <default|accept-json> <run id> <password>", file=sys.stderr)
+        print(
+            "usage: scenario.py <requests|httpx> <base URL> <default|accept-json> <run id> <password>", file=sys.stderr
+        )
         sys.exit(2)
     Scenario(*args).main()
