@@ -813,6 +813,8 @@ export interface components {
              *     | `/problems/unprocessable` | 422 | the body is well formed but refers to something that cannot be used |
              *     | `/problems/rate-limited` | 429 | too many requests from this client; see `Retry-After` |
              *     | `/problems/internal` | 500 | the server failed; the detail says nothing internal |
+             *     | `/problems/request-timeout` | 408 | the request did not arrive in time (answered by the HTTP layer, before any operation) |
+             *     | `/problems/headers-too-large` | 431 | the request headers are over 16 KiB (answered by the HTTP layer, before any operation) |
              *     | `/problems/unavailable` | 503 | the server is overloaded, shutting down or not ready; retry after `Retry-After` seconds |
              * @example /problems/not-found
              */

@@ -13,7 +13,7 @@
 // deleting a store deletes its items (/items/{id}) and tags (/tags/{id}), deleting a user their stores (seen:
 // PATCH /tags/{id} 404 after its store was deleted). That a created resource can be read, changed and deleted is
 // what the SDK scenarios (npm run test:sdk) and the vitest suites prove.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../test/helpers/server-process.js';
@@ -86,8 +86,58 @@ if (breaches.length > 0) {
   code = 1;
   console.error(`\nThe server logged ${breaches.length} errors or contract breaches:\n${breaches.join('\n')}`);
 }
+const readme = await runReadmeCommand();
+if (readme.exit !== 0) code = readme.exit;
+summaries.push(`README's command: ${readme.summary} (exit ${readme.exit})`);
 console.log(`\nSchemathesis ${summaries.join('; ')}`);
 process.exit(code);
+
+/**
+ * The Schemathesis command README.md gives, as a consumer copies it, against a fresh server as `npm start` runs
+ * it (demo data and login loaded), signed in as the README says. Only its base URL is changed, to the port the
+ * server got.
+ */
+async function runReadmeCommand(): Promise<{ exit: number; summary: string }> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const command = readme
+    .match(/^schemathesis run http:\/\/localhost:3000\/openapi\.json(?:.*\\\n)*.*$/m)?.[0]
+    ?.replaceAll('\\\n', ' ');
+  if (!command) {
+    console.error('\nREADME.md has no `schemathesis run http://localhost:3000/openapi.json ...` command');
+    return { exit: 1, summary: 'not found' };
+  }
+  const fresh = await startServer({ LOG_LEVEL: 'warn' });
+  let output = '';
+  let exit = 1;
+  try {
+    const signedIn = await fetch(`${fresh.base}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
+    });
+    if (signedIn.status !== 200) throw new Error(`signing in as the demo login: ${signedIn.status}`);
+    const token = ((await signedIn.json()) as { accessToken: string }).accessToken;
+    const line = command.replace('http://localhost:3000', fresh.base);
+    console.log(`\n── README's command: ${command}`);
+    exit = await runCommand('bash', ['-c', line], {
+      env: { TOKEN: token },
+      timeout: 270,
+      quiet: true,
+      onOutput: (chunk) => {
+        output += chunk;
+      },
+    });
+    if (exit !== 0) console.log(output);
+  } finally {
+    await fresh.stop();
+  }
+  const logged = serverErrors(fresh.output());
+  if (logged.length > 0) {
+    console.error(`\nThe server logged ${logged.length} errors or contract breaches:\n${logged.join('\n')}`);
+    exit = exit || 1;
+  }
+  return { exit, summary: output.match(/^ *(\d+) generated.*$/m)?.[0]?.trim() ?? 'no summary' };
+}
 
 /** Registers a new account and signs it in; returns its access token. */
 async function signedInToken(name: string): Promise<string> {

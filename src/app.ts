@@ -9,6 +9,7 @@ import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { type BindingDeps, bindOperations } from './http/bind-operations.js';
+import { answerClientError } from './http/client-errors.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
@@ -41,6 +42,7 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
   const app = Fastify({
+    clientErrorHandler: answerClientError,
     logger: {
       level: config.logLevel,
       // Nothing secret is logged: the request serializer leaves out headers, bodies and credentials in the URL,

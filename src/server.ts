@@ -6,6 +6,7 @@ import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { Lifecycle } from './health/lifecycle.js';
+import { type DemoState, startLine } from './start-line.js';
 import { hasNoStores } from './stores/repository.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -24,7 +25,11 @@ try {
   process.exit(1);
 }
 if (config.migrateOnStart) await migrateToLatest(db);
-if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
+let demo: DemoState = 'off';
+if (config.seedDemoData) {
+  demo = (await hasNoStores(db)) ? 'loaded' : 'kept';
+  if (demo === 'loaded') await loadDemoData(db, config.passwordHashCost);
+}
 const lifecycle = new Lifecycle();
 const app = await buildApp(config, { db, lifecycle });
 
@@ -52,4 +57,5 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
-await app.listen({ port: config.port, host: config.host });
+const address = await app.listen({ port: config.port, host: config.host });
+process.stderr.write(`${startLine(address, demo)}\n`);

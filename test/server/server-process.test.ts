@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
@@ -57,8 +58,53 @@ describe('the server process', () => {
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  it('tells a person, in one line, where the docs are and how to sign in to the demo data', () => {
+    expect(server.output()).toContain(
+      `Stores API listening on ${base}: docs at ${base}/docs, demo data loaded; sign in as demo@example.com / demo-password`,
+    );
+  });
+
+  it.each([
+    ['a request line that is not HTTP', 'GET /stores HTTP/9.9 x\r\n\r\n', 400, '/problems/malformed-request'],
+    [
+      'a header line that cannot be read',
+      'GET /stores HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+      400,
+      '/problems/malformed-request',
+    ],
+    [
+      'headers over 16 KiB',
+      `GET /stores HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+      431,
+      '/problems/headers-too-large',
+    ],
+  ])("answers %s, which Node's parser refuses, as problem+json", async (_name, raw, status, type) => {
+    const answer = await rawExchange(raw);
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(body)).toMatchObject({ status, type });
+  });
+
   it('stops on SIGTERM with exit code 0', async () => {
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.output()).not.toContain('response breaks the OpenAPI contract');
   });
 });
+
+/** Sends bytes as they are on a new connection and reads all the server answers until it closes. */
+function rawExchange(raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(raw));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      answer += chunk;
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+  });
+}
