@@ -93,6 +93,33 @@ describe('/docs in a browser', () => {
     await page.close();
   });
 
+  it('shows Authorize and the first operation on the first screen, not pages of prose', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await openDocs(page);
+    const authorize = await page.locator('.scheme-container button.authorize').boundingBox();
+    const firstOperation = await page.locator('.opblock').first().boundingBox();
+    expect(authorize?.y).toBeLessThan(900);
+    expect(firstOperation?.y).toBeLessThan(900);
+    await page.close();
+  });
+
+  it('opens a deep link to an operation with a path id, and Try it out sends the example id it shows', async () => {
+    const page = await browser.newPage();
+    await openDocs(page, '#/Items/getItem');
+    const block = page.locator('#operations-Items-getItem');
+    await expect.poll(() => block.locator('.opblock-body').isVisible()).toBe(true);
+    const names = await block.locator('.parameters .parameter__name').allTextContents();
+    expect(names[0]).toContain('itemId');
+    expect(names.join(' ')).not.toContain('any');
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const answer = await tryItOut(page, 'Items', 'getItem');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ name: 'my item', price: 15.99 });
+    expect(requests.some((url) => url.includes('%7B') || url.includes('{'))).toBe(false);
+    await page.close();
+  });
+
   it('registers, signs in, authorizes and creates a store through "Try it out", and stays authorized after a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
