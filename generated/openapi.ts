@@ -487,20 +487,7 @@ export interface components {
         StorePatch: {
             name?: components["schemas"]["Name"];
         };
-        /**
-         * @description One page of stores.
-         * @example {
-         *       "stores": [
-         *         {
-         *           "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *           "name": "My Store",
-         *           "ownerId": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
-         *           "createdAt": "2026-11-24T10:00:00.000Z",
-         *           "updatedAt": "2026-11-24T10:00:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
+        /** @description One page of stores. */
         StoreList: {
             /** @description The stores on this page. */
             stores: components["schemas"]["Store"][];
