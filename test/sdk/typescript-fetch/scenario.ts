@@ -8,8 +8,8 @@ import {
   Configuration,
   type Item,
   type ItemList,
-  type ItemTag,
   ItemsApi,
+  type ItemTag,
   type Problem,
   ProblemFromJSON,
   ResponseError,
@@ -67,7 +67,9 @@ async function main(base: string): Promise<void> {
   check(user.role === 'user' && user.email === email, `user ${JSON.stringify(user)}`);
 
   step = 'sign in';
-  const tokens = assertType<TokenPair>()(await new AuthApi(anonymous).createToken({ credentials: { email, password } }));
+  const tokens = assertType<TokenPair>()(
+    await new AuthApi(anonymous).createToken({ credentials: { email, password } }),
+  );
   assertType<string>()(tokens.accessToken);
   assertType<number>()(tokens.expiresIn);
   // The bearer token goes into the configuration, as the generated README shows.
