@@ -9,7 +9,12 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../test/helpers/server-process.js';
-import { goModelProblems, pythonModelProblems } from './consumer/generated-models.js';
+import {
+  goModelProblems,
+  pydanticModelProblems,
+  pythonModelProblems,
+  typescriptFetchModelProblems,
+} from './consumer/generated-models.js';
 import { openapiGenerator } from './consumer/openapi-generator.js';
 import { mustRun, root, serverErrors, timed, tool } from './consumer/tools.js';
 
@@ -60,6 +65,7 @@ try {
     const venv = join(folder, 'openapi-generator-python', 'venv');
     // No options: the package is the default `openapi_client`, with pydantic v2 models.
     await openapiGenerator('python', spec, client);
+    assertTyped(pydanticModelProblems(join(client, 'openapi_client', 'models')));
     // Installed as a consumer would, into a venv of its own, with the dependencies it declares.
     await mustRun(tool('python3'), ['-m', 'venv', venv]);
     await mustRun(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', client]);
@@ -76,6 +82,7 @@ try {
     const project = join(folder, 'typescript-fetch');
     // No options: the client is TypeScript sources (apis/, models/, runtime.ts) for the scenario to import.
     await openapiGenerator('typescript-fetch', spec, join(project, 'client'));
+    assertTyped(typescriptFetchModelProblems(join(project, 'client', 'models')));
     for (const file of ['scenario.ts', 'tsconfig.json']) {
       await cp(join(root, 'test/sdk/typescript-fetch', file), join(project, file));
     }
@@ -91,6 +98,14 @@ try {
   failed = true;
   console.error(`\n${(error as Error).message}`);
 } finally {
+  // Exit 0 is the server's graceful shutdown, so something sent it SIGTERM or SIGINT.
+  if (server.child.exitCode !== null || server.child.signalCode !== null) {
+    failed = true;
+    const how = server.child.exitCode ?? server.child.signalCode;
+    console.error(
+      `\nThe server exited (${how}) before the scenarios ended; its output:\n${server.output().slice(-3000)}`,
+    );
+  }
   await server.stop();
   const breaches = serverErrors(server.output());
   if (breaches.length > 0) {
