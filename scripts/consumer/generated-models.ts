@@ -64,3 +64,48 @@ export function goModelProblems(sourceFile: string): string[] {
   if (!/^type Price = float64$/m.test(source)) found.push('Go: Price is not float64');
   return found;
 }
+
+/** Fields of a pydantic model `class Name(BaseModel):` in openapi-generator's `python` models (one file each). */
+function pydanticFields(modelsFolder: string, schema: string): Field[] | undefined {
+  const file = `${modelsFolder}/${schema.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase()}.py`;
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const body = source.split(`\nclass ${schema}(BaseModel):\n`)[1]?.split('\n    __properties')[0];
+  if (body === undefined) return undefined;
+  return [...body.matchAll(/^ {4}(\w+): (.+?) = Field\(/gm)].map((m) => [m[1] ?? '', m[2] ?? '']);
+}
+
+/** What is wrong with openapi-generator's `python` models (an empty list when all is well). */
+export function pydanticModelProblems(modelsFolder: string): string[] {
+  const fieldsOf = (schema: string) => pydanticFields(modelsFolder, schema);
+  const found = problems('openapi-generator python', fieldsOf, /\bAny\b|\bDict\[|\bdict\b|\bobject\b/);
+  const price = fieldsOf('Item')?.find(([name]) => name === 'price')?.[1];
+  if (!price?.includes('float')) found.push(`openapi-generator python: Item.price is ${price}, not a float`);
+  return found;
+}
+
+/** Fields of `export interface Name { ... }` in openapi-generator's `typescript-fetch` models (one file each). */
+function typescriptFields(modelsFolder: string, schema: string): Field[] | undefined {
+  let source: string;
+  try {
+    source = readFileSync(`${modelsFolder}/${schema}.ts`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const body = source.split(`\nexport interface ${schema} {\n`)[1]?.split('\n}\n')[0];
+  if (body === undefined) return undefined;
+  return [...body.matchAll(/^ {4}(\w+)\??: (.+);$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']);
+}
+
+/** What is wrong with openapi-generator's `typescript-fetch` models (an empty list when all is well). */
+export function typescriptFetchModelProblems(modelsFolder: string): string[] {
+  const fieldsOf = (schema: string) => typescriptFields(modelsFolder, schema);
+  const found = problems('typescript-fetch', fieldsOf, /\bany\b|\bobject\b|\[key: string\]/);
+  const price = fieldsOf('Item')?.find(([name]) => name === 'price')?.[1];
+  if (price !== 'number') found.push(`typescript-fetch: Item.price is ${price}, not number`);
+  return found;
+}

@@ -82,7 +82,7 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
 }
 
 /** A loopback port the system has just given out and taken back, so no other test is likely to hold it. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;
