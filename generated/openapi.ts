@@ -444,16 +444,7 @@ export interface components {
          * @example http://localhost:3000/items?limit=20&cursor=eyJ2IjpbIm15IGl0ZW0iXX0.c2ln
          */
         NextLink: string;
-        /**
-         * @description A store, which holds items and tags.
-         * @example {
-         *       "id": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *       "name": "My Store",
-         *       "ownerId": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8d9e",
-         *       "createdAt": "2026-11-24T10:00:00.000Z",
-         *       "updatedAt": "2026-11-24T10:00:00.000Z"
-         *     }
-         */
+        /** @description A store, which holds items and tags. */
         Store: {
             id: components["schemas"]["Id"];
             name: components["schemas"]["Name"];
@@ -504,24 +495,7 @@ export interface components {
             id: components["schemas"]["Id"];
             name: components["schemas"]["Name"];
         };
-        /**
-         * @description An item for sale in a store.
-         * @example {
-         *       "id": "01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a",
-         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *       "name": "my item",
-         *       "description": null,
-         *       "price": 15.99,
-         *       "tags": [
-         *         {
-         *           "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
-         *           "name": "sale"
-         *         }
-         *       ],
-         *       "createdAt": "2026-11-24T10:01:00.000Z",
-         *       "updatedAt": "2026-11-24T10:01:00.000Z"
-         *     }
-         */
+        /** @description An item for sale in a store. */
         Item: {
             id: components["schemas"]["Id"];
             storeId: components["schemas"]["Id"];
@@ -574,38 +548,13 @@ export interface components {
             description?: components["schemas"]["Description"];
             price?: components["schemas"]["Price"];
         };
-        /**
-         * @description One page of items.
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "01936d3e-8b9c-7d4e-8f5a-6b7c8d9e0f1a",
-         *           "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *           "name": "my item",
-         *           "description": null,
-         *           "price": 15.99,
-         *           "tags": [],
-         *           "createdAt": "2026-11-24T10:01:00.000Z",
-         *           "updatedAt": "2026-11-24T10:01:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
+        /** @description One page of items. */
         ItemList: {
             /** @description The items on this page. */
             items: components["schemas"]["Item"][];
             next?: components["schemas"]["NextLink"];
         };
-        /**
-         * @description A label a store puts on its items.
-         * @example {
-         *       "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
-         *       "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *       "name": "sale",
-         *       "createdAt": "2026-11-24T10:02:00.000Z",
-         *       "updatedAt": "2026-11-24T10:02:00.000Z"
-         *     }
-         */
+        /** @description A label a store puts on its items. */
         Tag: {
             id: components["schemas"]["Id"];
             storeId: components["schemas"]["Id"];
@@ -633,20 +582,7 @@ export interface components {
         TagPatch: {
             name?: components["schemas"]["Name"];
         };
-        /**
-         * @description One page of tags.
-         * @example {
-         *       "tags": [
-         *         {
-         *           "id": "01936d3e-9cad-7e5f-9a6b-7c8d9e0f1a2b",
-         *           "storeId": "01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f",
-         *           "name": "sale",
-         *           "createdAt": "2026-11-24T10:02:00.000Z",
-         *           "updatedAt": "2026-11-24T10:02:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
+        /** @description One page of tags. */
         TagList: {
             /** @description The tags on this page. */
             tags: components["schemas"]["Tag"][];
@@ -664,15 +600,7 @@ export interface components {
          * @example correct horse battery staple
          */
         Password: string;
-        /**
-         * @description An account. Its password is never part of any response.
-         * @example {
-         *       "id": "01936d3e-6f7a-7b2c-8d3e-4f5a6b7c8da0",
-         *       "email": "ada@example.com",
-         *       "role": "user",
-         *       "createdAt": "2026-11-24T09:00:00.000Z"
-         *     }
-         */
+        /** @description An account. Its password is never part of any response. */
         User: {
             id: components["schemas"]["Id"];
             email: components["schemas"]["Email"];
@@ -706,15 +634,7 @@ export interface components {
             email: components["schemas"]["Email"];
             password: components["schemas"]["Password"];
         };
-        /**
-         * @description The tokens a sign-in or a refresh gives.
-         * @example {
-         *       "accessToken": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzNmQzZSJ9.c2lnbmF0dXJl",
-         *       "refreshToken": "01936d3e-aa11-7b2c-8d3e-4f5a6b7c8d9e.bXlzdGVyeXN0cmluZ29mcmFuZG9tYnl0ZXM",
-         *       "tokenType": "Bearer",
-         *       "expiresIn": 900
-         *     }
-         */
+        /** @description The tokens a sign-in or a refresh gives. */
         TokenPair: {
             /**
              * @description A signed JWT to send as `Authorization: Bearer <accessToken>`. Short-lived.
@@ -765,12 +685,7 @@ export interface components {
              */
             refreshToken: string;
         };
-        /**
-         * @description The state of one instance of the API.
-         * @example {
-         *       "status": "ready"
-         *     }
-         */
+        /** @description The state of one instance of the API. */
         Health: {
             /**
              * @description `ok` from liveness, `ready` from readiness.
