@@ -11,12 +11,18 @@ import { buildMockApp } from '../../src/mock/mock-app.js';
 
 const spec = await loadSpec();
 const check = compileResponseContract(spec.backend);
+type SignedIn = { content: { 'application/json': { examples: Record<string, { value: { accessToken: string } }> } } };
 const document = spec.document as {
-  paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown }>>;
-  components: { schemas: { Id: { examples: string[] }; TokenPair: { examples: { accessToken: string }[] } } };
+  paths: Record<
+    string,
+    Record<string, { operationId?: string; requestBody?: unknown; responses?: Record<string, SignedIn> }>
+  >;
+  components: { schemas: { Id: { examples: string[] } } };
 };
 const exampleId = document.components.schemas.Id.examples[0];
-const exampleToken = document.components.schemas.TokenPair.examples[0]?.accessToken;
+// The access token of the sign-in answer's example.
+const signedIn = document.paths['/auth/tokens']?.post?.responses?.['200']?.content['application/json'].examples;
+const exampleToken = Object.values(signedIn ?? {})[0]?.value.accessToken;
 const ids = Object.keys(operations) as OperationId[];
 
 let app: Awaited<ReturnType<typeof buildMockApp>>;
