@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OperationId, operations } from '../../generated/operations.js';
 import { serverErrors } from '../../scripts/consumer/tools.js';
 import { specPath } from '../../src/http/openapi-spec.js';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // What Swagger UI's "Try it out" sends, taken from the spec as it stands: each parameter's example and the first
 // body example. On a fresh development server (demo data loaded) every one of them must succeed, signed in with
@@ -78,7 +78,7 @@ async function signIn(): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ LOG_LEVEL: 'warn' });
+  server = await startServer({ LOG_LEVEL: 'warn', ...noShedding });
   token = await signIn();
 }, 60_000);
 

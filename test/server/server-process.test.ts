@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // The real process as `npm start` runs it, on a real socket and a new SQLite file: it migrates, loads the demo
 // catalogue, serves the docs and the seed text's store, checks its own responses (strict), and stops cleanly.
@@ -8,7 +8,8 @@ let server: ServerProcess;
 let base: string;
 
 beforeAll(async () => {
-  server = await startServer();
+  // Other test files run beside this one: load shedding (tested on its own) would refuse some requests.
+  server = await startServer(noShedding);
   base = server.base;
   expect(server.output()).toContain('Server listening');
 });
