@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverErrors } from '../../scripts/consumer/tools.js';
+import { launchChromium } from '../helpers/browser.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // A browser app on another origin, as a real one runs: Chromium loads a page from a second local origin that is
@@ -30,18 +31,7 @@ beforeAll(async () => {
   allowedSite = await site();
   otherSite = await site();
   api = await startServer({ LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', CORS_ORIGINS: allowedSite.origin });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

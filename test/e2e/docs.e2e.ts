@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OperationId, operations } from '../../generated/operations.js';
 import { loadSpec } from '../../src/http/openapi-spec.js';
+import { launchChromium } from '../helpers/browser.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // Swagger UI at /docs, used as a person would: in Debian's Chromium, driven by playwright-core, against the real
@@ -17,18 +18,7 @@ beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   server = await startServer({ LOG_LEVEL: 'warn' });
   base = server.base;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
