@@ -22,7 +22,9 @@ import { malformed, problem } from './http/problem.js';
 import { requestIdFrom } from './http/request-id.js';
 import { registerResponseValidation } from './http/response-validation.js';
 import { sendProblem } from './http/send-problem.js';
+import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
+import { serverSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +42,7 @@ export interface AppDeps {
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
+  const secrets = await serverSecrets(deps.db, config);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -95,20 +98,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     spec,
     handlers,
     db,
-    cursors: new CursorCodec(config.cursorSecret),
+    cursors: new CursorCodec(secrets.cursorSecret),
     securitySchemes: {
       bearerAuth: async (request) => {
-        const outcome = await authenticateBearer(request, db, config.jwtSecret);
+        const outcome = await authenticateBearer(request, db, secrets.jwtSecret);
         return outcome.ok ? outcome : { ok: false, reply: outcome.reply };
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
-    auth: { config, decoyHash: hashPassword(randomUUID(), config.passwordHashCost) },
+    auth: {
+      config: { ...config, jwtSecret: secrets.jwtSecret },
+      hashKey: secrets.hashKey,
+      decoyHash: hashPassword(randomUUID(), config.passwordHashCost),
+    },
     publicUrl: config.publicUrl,
     requireIfMatch: config.requireIfMatch,
-    runOnce: (request, work) => runOnce(db, request, work),
+    runOnce: (request, work) => runOnce(db, request, work, secrets.hashKey),
     lifecycle,
     ...deps.operations,
   });
+  startIdempotencyPurge(app, db, config.idempotencyPurgeInterval);
   return app;
 }

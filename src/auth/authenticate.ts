@@ -61,5 +61,5 @@ export async function authenticateBearer(request: FastifyRequest, db: Db, secret
   if (role === undefined) {
     return { ok: false, reply: unauthorized('The access token has been revoked.', 'invalid_token') };
   }
-  return { ok: true, principal: { userId, role, tokenId, tokenExpiresAt: expiresAt } };
+  return { ok: true, principal: { userId, role, tokenId, tokenExpiresAt: expiresAt, sessionId } };
 }

@@ -8,7 +8,12 @@ import type { Principal } from './principal.js';
 
 /** What signing in and registering need. */
 export interface AuthSettings {
-  readonly config: Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost'>;
+  readonly config: Pick<
+    Config,
+    'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost' | 'signInFreeFailures' | 'signInMaxDelay'
+  > & { readonly jwtSecret: string };
+  /** Keys the hashes of e-mail addresses in the sign-in failure table. */
+  readonly hashKey: Buffer;
   /**
    * The hash of a random password, checked when an e-mail address is unknown so that both take as long. Made at
    * start-up without holding it up (scrypt runs on the thread pool while the rest starts).
