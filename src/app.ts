@@ -22,6 +22,7 @@ import { malformed, problem } from './http/problem.js';
 import { requestIdFrom } from './http/request-id.js';
 import { registerResponseValidation } from './http/response-validation.js';
 import { sendProblem } from './http/send-problem.js';
+import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
 import { serverSecrets } from './secrets/server-secrets.js';
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
+    ...serverTimeouts(config),
     // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
     return503OnClosing: false,
     trustProxy: config.trustProxy,
@@ -75,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   registerJsonBodies(app);
+  registerBodyTimeout(app, config.bodyTimeout);
 
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
@@ -101,7 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     cursors: new CursorCodec(secrets.cursorSecret),
     securitySchemes: {
       bearerAuth: async (request) => {
-        const outcome = await authenticateBearer(request, db, secrets.jwtSecret);
+        const outcome = await authenticateBearer(request, db, secrets.jwtSecret, config.accessTokenTtl);
         return outcome.ok ? outcome : { ok: false, reply: outcome.reply };
       },
     },
@@ -112,6 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       decoyHash: hashPassword(randomUUID(), config.passwordHashCost),
     },
     publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work, secrets.hashKey),
     lifecycle,

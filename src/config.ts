@@ -233,12 +233,8 @@ function secret(raw: string): string | undefined {
 function hostList(raw: string): readonly string[] | undefined {
   const hosts = raw.split(',').map((h) => h.trim().toLowerCase());
   const valid = hosts.every((host) => {
-    try {
-      const url = new URL(`http://${host}`);
-      return url.host === host || `${url.hostname}:${url.port}` === host;
-    } catch {
-      return false;
-    }
+    const match = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/.exec(host);
+    return match !== null && (match[1] === undefined || Number(match[1]) <= 65535);
   });
   return valid && hosts.length > 0 ? Object.freeze(hosts) : undefined;
 }

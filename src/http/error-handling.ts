@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
-import { notUtf8 } from './json-bodies.js';
+import { loneSurrogate, notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
+import { bodyCutByShutdown, bodyTimedOut } from './timeouts.js';
 import { sendProblem } from './send-problem.js';
 
 const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -14,6 +15,9 @@ const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] a
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
+    if (error.code === bodyCutByShutdown) {
+      return sendProblem(reply.header('retry-after', '1'), problem(503, 'The server is shutting down; send the request again.'));
+    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, problem(500, 'The server failed to answer this request. It has been logged.'));
@@ -54,6 +58,10 @@ function clientProblem(error: FastifyError, status: number) {
       return malformed('The body is not valid JSON.');
     case notUtf8:
       return malformed('The body is not valid UTF-8; JSON bodies must be UTF-8 (RFC 8259).');
+    case loneSurrogate:
+      return malformed(error.message);
+    case bodyTimedOut:
+      return problem(408, error.message, '/problems/request-timeout');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return malformed('The body is empty; this operation needs a JSON body.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
