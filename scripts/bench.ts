@@ -5,8 +5,9 @@
 // is a short smoke run that only prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS,
 // BENCH_SCALE_ITEMS (0 skips the scale check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a
 // folder: both servers write V8 CPU profiles there), BENCH_OUT (where results go).
-import { randomBytes } from 'node:crypto';
+
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -45,7 +46,13 @@ function log(line: string): void {
 }
 
 function serverEnv(databaseUrl: string): Record<string, string> {
-  return { ...secrets, NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ALLOWED_HOSTS: '127.0.0.1' };
+  return {
+    ...secrets,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    ALLOWED_HOSTS: '127.0.0.1',
+  };
 }
 
 /**

@@ -68,7 +68,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
     ].filter((type): type is string => type !== null);
     const authenticate = securityFor(operation, deps.securitySchemes);
     const pathParameters = [...operation.route.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
-    const probe = !(400 in operation.responses);
+    const probe = operation.route === '/healthz' || operation.route === '/readyz';
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
       timeWindow: operation.rateLimit.window * 1000,

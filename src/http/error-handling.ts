@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
 import { loneSurrogate, notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
-import { bodyCutByShutdown, bodyTimedOut } from './timeouts.js';
 import { sendProblem } from './send-problem.js';
+import { bodyTimedOut } from './timeouts.js';
 
 const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -15,9 +15,6 @@ const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] a
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (error.code === bodyCutByShutdown) {
-      return sendProblem(reply.header('retry-after', '1'), problem(503, 'The server is shutting down; send the request again.'));
-    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, problem(500, 'The server failed to answer this request. It has been logged.'));

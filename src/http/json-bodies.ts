@@ -44,7 +44,8 @@ const surrogate = /\p{Surrogate}/u;
  * recursion: a body may nest thousands of levels deep within the size limit.
  */
 function wellFormedText(body: unknown): { ok: true; value: unknown } | { ok: false; where: string } {
-  if (typeof body === 'string') return surrogate.test(body) ? { ok: false, where: 'in the body' } : { ok: true, value: body.normalize('NFC') };
+  if (typeof body === 'string')
+    return surrogate.test(body) ? { ok: false, where: 'in the body' } : { ok: true, value: body.normalize('NFC') };
   const stack: unknown[] = [body];
   while (stack.length > 0) {
     const node = stack.pop();

@@ -6,8 +6,6 @@ import type { Config } from '../config.js';
 
 /** The error code of a body that stopped arriving; the error handler answers it 408. */
 export const bodyTimedOut = 'STORES_BODY_TIMEOUT';
-/** The error code of a body still arriving when the server shuts down; answered 503. */
-export const bodyCutByShutdown = 'STORES_BODY_SHUTDOWN';
 
 type Timeouts = Pick<Config, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
 
@@ -33,8 +31,7 @@ export function serverTimeouts(config: Timeouts): Partial<FastifyServerOptions> 
  */
 function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const status =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const detail = {
     408: 'The request did not arrive in time; the connection is closed. Send it again, whole.',
     431: 'The request headers are larger than this server accepts.',
@@ -55,44 +52,32 @@ function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, 
 
 /**
  * A body that stops arriving for `bodyTimeoutMs` is cut: the request is answered 408 problem+json with
- * `Connection: close`, which frees the connection. Bodies still arriving when the server starts to close are cut
- * the same way (503), so a slow sender never holds up a shutdown.
+ * `Connection: close`, which frees the connection. A body still arriving when the server shuts down may finish
+ * (an honest slow upload is not lost), but one that stalls is cut so, well before SHUTDOWN_TIMEOUT: no client
+ * can hold a shutdown by sending nothing.
  */
 export function registerBodyTimeout(app: FastifyInstance, bodyTimeoutMs: number): void {
-  const arriving = new Set<Transform>();
   app.addHook('preParsing', (request, reply, payload, done) => {
     const length = request.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return done(null, payload);
-    const cut = (message: string, code: string, statusCode: number) => {
+    const timer = setTimeout(() => {
       reply.header('connection', 'close');
-      watched.destroy(Object.assign(new Error(message), { code, statusCode }));
-    };
-    const timer = setTimeout(
-      () => cut(`The request body stopped arriving for ${bodyTimeoutMs} ms; send it again, whole.`, bodyTimedOut, 408),
-      bodyTimeoutMs,
-    );
+      const message = `The request body stopped arriving for ${bodyTimeoutMs} ms; send it again, whole.`;
+      watched.destroy(Object.assign(new Error(message), { code: bodyTimedOut, statusCode: 408 }));
+    }, bodyTimeoutMs);
     const watched = new Transform({
       transform(chunk, _encoding, next) {
         timer.refresh();
         next(null, chunk);
       },
     });
-    const stop = () => {
-      clearTimeout(timer);
-      arriving.delete(watched);
-    };
+    const stop = () => clearTimeout(timer);
     watched.on('end', stop).on('close', stop).on('error', stop);
     reply.raw.once('finish', stop);
-    Object.assign(watched, { cutByShutdown: () => cut('The server is shutting down.', bodyCutByShutdown, 503) });
     // Fastify's decompression (a previous preParsing hook) may hand over its own stream: watch that one.
     payload.on('error', (error) => watched.destroy(error));
     payload.pipe(watched);
-    arriving.add(watched);
     done(null, watched);
-  });
-  app.addHook('preClose', (done) => {
-    for (const body of arriving) (body as Transform & { cutByShutdown(): void }).cutByShutdown();
-    done();
   });
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
-import { keyedHash } from '../secrets/server-secrets.js';
 import { inTransaction } from '../db/transaction.js';
+import { keyedHash } from '../secrets/server-secrets.js';
 import { claim, find, type IdempotencyRow, record, release } from './repository.js';
 
 export interface Answer {

@@ -18,7 +18,10 @@ export interface ServerSecrets {
  * database agree, and no secret ever comes from the source code. A table rather than a file beside SQLite: it
  * works the same on PostgreSQL, where several instances share no disk.
  */
-export async function serverSecrets(db: Db, config: Pick<Config, 'jwtSecret' | 'cursorSecret'>): Promise<ServerSecrets> {
+export async function serverSecrets(
+  db: Db,
+  config: Pick<Config, 'jwtSecret' | 'cursorSecret'>,
+): Promise<ServerSecrets> {
   const now = new Date().toISOString();
   const fresh = () => randomBytes(32).toString('base64url');
   const jwtSecret = config.jwtSecret ?? (await keptSecret(db, 'jwt', fresh(), now));

@@ -89,7 +89,10 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 after waiting 5 s while another instance still runs the first request', async () => {
-    await t.db.insertInto('idempotency_keys').values(await pendingClaim(new Date())).execute();
+    await t.db
+      .insertInto('idempotency_keys')
+      .values(await pendingClaim(new Date()))
+      .execute();
     const started = Date.now();
     const response = await create('elsewhere', 'X');
     expect(response.statusCode).toBe(409);

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
-// The real process as `npm start` runs it, on a real socket and a new SQLite file: it migrates, loads the demo
-// catalogue, serves the docs and the seed text's store, checks its own responses (strict), and stops cleanly.
+// The real process as `npm run dev` runs it (NODE_ENV=development, the one environment with demo data), on a real
+// socket and a new SQLite file: it migrates, loads the demo catalogue, serves the docs and the seed text's store,
+// checks its own responses (strict), and stops cleanly.
 let server: ServerProcess;
 let base: string;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ NODE_ENV: 'development' });
   base = server.base;
   expect(server.output()).toContain('Server listening');
 });
