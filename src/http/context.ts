@@ -61,7 +61,8 @@ export function originOf(
   if (allowedHosts !== undefined && !allowedHosts.some((allowed) => hostMatches(url, allowed))) {
     return {
       ok: false,
-      detail: 'This API does not answer for the host this request names; its hosts are set in ALLOWED_HOSTS or PUBLIC_URL.',
+      detail:
+        'This API does not answer for the host this request names; its hosts are set in ALLOWED_HOSTS or PUBLIC_URL.',
     };
   }
   return { ok: true, origin: publicUrl ?? url.origin };
