@@ -76,6 +76,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
+  if (config.jwtSecret === undefined || config.cursorSecret === undefined) {
+    app.log.info(
+      { kept: 'server_secrets table' },
+      'JWT_SECRET or CURSOR_SECRET is unset: signing with a random secret made on first start and kept in the database',
+    );
+  }
   registerJsonBodies(app);
   registerBodyTimeout(app, config.bodyTimeout);
 

@@ -75,6 +75,8 @@ describe('secrets from the source code', () => {
       [1, 2, 3].map(() => serverSecrets(t.db, { jwtSecret: undefined, cursorSecret: undefined })),
     );
     for (const other of racing) expect(other).toEqual(first);
+    // And it says so, rather than signing silently with something the operator did not choose.
+    expect(t.logs.some((line) => String(line.msg).includes('random secret made on first start'))).toBe(true);
   });
 
   it('keeps a token valid across a restart on the same database file', async () => {
