@@ -242,7 +242,9 @@ export interface paths {
          * Register a user
          * @description Creates an account with an e-mail address and a password. The password is stored only as a salted,
          *     memory-hard hash (scrypt) and is never returned. An e-mail address already registered (compared without
-         *     regard to case) is answered with 409. Limited to 20 requests a minute per client (429 beyond).
+         *     regard to case) is answered with 409. Limited to 20 requests a minute per client (429 beyond). The
+         *     password must follow NIST SP 800-63B (see `Password`): a common or breached one, or one that is the
+         *     e-mail address or part of it, is refused with 400 naming the rule.
          */
         post: operations["registerUser"];
         delete?: never;
@@ -264,6 +266,30 @@ export interface paths {
          */
         get: operations["getCurrentUser"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the password
+         * @description Replaces the signed-in user's password. The current password must be sent too (403 when it is wrong),
+         *     so a stolen access token alone cannot take the account over; wrong current passwords count as failed
+         *     sign-ins of the account (429 with `Retry-After` past the limit, as for `createToken`). The new password
+         *     follows the rules of `Password` (400 naming the rule that failed). Every other sign-in of the account ends
+         *     at once, on every instance; the one this request comes from stays signed in.
+         */
+        put: operations["changePassword"];
         post?: never;
         delete?: never;
         options?: never;
@@ -311,9 +337,23 @@ export interface paths {
          * @description Exchanges an e-mail address and password for a short-lived access token (send it as
          *     `Authorization: Bearer <accessToken>`) and a refresh token. A wrong password and an unknown address get
          *     the same answer, in about the same time. Limited to 20 requests a minute per client (429 beyond).
+         *
+         *     Each account is also protected on its own, from every address at once and on every instance (the count
+         *     is kept in the database): after 5 failed sign-ins (`SIGN_IN_FREE_FAILURES`), each further attempt must
+         *     wait twice as long as the one before (1 s, 2 s, 4 s… up to `SIGN_IN_MAX_DELAY`, 15 minutes); an attempt
+         *     too early is answered 429 with `Retry-After`, without looking at the password. Unknown addresses are
+         *     counted the same way, so the answers never tell whether an account exists. A successful sign-in clears
+         *     the count.
          */
         post: operations["createToken"];
-        delete?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every sign-in of the signed-in user, on every device and every instance, this one included: every
+         *     refresh token and every access token issued to the account so far is refused from now on. Use it after
+         *     losing a device or suspecting a leaked token. Idempotent: signing out everywhere again answers 401, as the
+         *     token it is sent with has ended too.
+         */
+        delete: operations["revokeAllTokens"];
         options?: never;
         head?: never;
         patch?: never;
@@ -428,7 +468,10 @@ export interface components {
          */
         Price: number;
         /**
-         * @description A display name: 1 to 100 characters, no control characters, and no leading or trailing white space.
+         * @description A display name: 1 to 100 characters, no leading or trailing white space, no control characters and no
+         *     invisible format characters (zero-width spaces and joiners, bidirectional overrides and isolates, the byte
+         *     order mark, soft hyphens): they would let two names that look the same both be "unique". Names are stored
+         *     in Unicode normalization form C, so `Café` typed either way is the same name.
          * @example My Store
          */
         Name: string;
@@ -596,7 +639,10 @@ export interface components {
         Email: string;
         /**
          * Format: password
-         * @description A password of 8 to 128 characters. Never returned, never logged.
+         * @description A password of 8 to 128 characters (counted after Unicode NFKC normalization, as it is hashed). Any
+         *     characters, spaces included. Never returned, never logged. A new password (registering, changing it) is
+         *     also refused with 400 when it is one of the common or breached passwords of zxcvbn-ts's lists, or when it
+         *     is the account's e-mail address or a part of it; the problem's `errors[0].detail` says which rule failed.
          * @example correct horse battery staple
          */
         Password: string;
@@ -633,6 +679,22 @@ export interface components {
         Credentials: {
             email: components["schemas"]["Email"];
             password: components["schemas"]["Password"];
+        };
+        /**
+         * @description What a client sends to change its password.
+         * @example {
+         *       "currentPassword": "correct horse battery staple",
+         *       "newPassword": "purple monkey dishwasher lamp"
+         *     }
+         */
+        PasswordChange: {
+            /**
+             * Format: password
+             * @description The password the account has now.
+             * @example correct horse battery staple
+             */
+            currentPassword: string;
+            newPassword: components["schemas"]["Password"];
         };
         /** @description The tokens a sign-in or a refresh gives. */
         TokenPair: {
@@ -888,6 +950,43 @@ export interface components {
         /** @description The change would break a uniqueness rule, or the resource is still in use. */
         Conflict: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Cache-Control": components["headers"]["NoStore"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body stopped arriving (nothing for `BODY_TIMEOUT`), or the whole request took longer than
+         *     `REQUEST_TIMEOUT`. The connection is closed after this answer; send the request again, whole.
+         */
+        RequestTimeout: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Cache-Control": components["headers"]["NoStore"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many requests from this client (`RateLimit-*` say so), or too many failed sign-ins to this account
+         *     from anywhere: wait `Retry-After` seconds. Answered alike whether or not the account exists.
+         */
+        SignInThrottled: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                /** @description How many requests a client may make in the window; sent when the client's limit was reached. */
+                "RateLimit-Limit"?: number;
+                /** @description How many requests the client has left in the window; sent with RateLimit-Limit. */
+                "RateLimit-Remaining"?: number;
+                /** @description Seconds until the client's window resets; sent with RateLimit-Limit. */
+                "RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["RequestId"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -1183,6 +1282,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1337,6 +1437,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1460,6 +1561,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1567,6 +1669,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1666,6 +1769,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1863,6 +1967,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2015,6 +2120,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2064,6 +2170,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2116,6 +2223,40 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The password is changed and every other sign-in has ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["SignInThrottled"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2236,9 +2377,35 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["SignInThrottled"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeAllTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every sign-in of the account has ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2271,6 +2438,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2303,6 +2471,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];

@@ -39,6 +39,7 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -82,6 +83,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -145,6 +147,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -188,6 +191,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -213,6 +217,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -317,6 +322,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -360,6 +366,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -404,6 +411,7 @@ export const operations = {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -428,6 +436,28 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+    },
+  },
+  changePassword: {
+    method: 'PUT',
+    path: '/users/me/password',
+    route: '/users/me/password',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: null,
+    rateLimit: null,
+    requestBody: { required: true, contentType: 'application/json' },
+    responses: {
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: false, owner: 'handler' }, { name: 'RateLimit-Remaining', required: false, owner: 'handler' }, { name: 'RateLimit-Reset', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
@@ -486,9 +516,27 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: false, owner: 'handler' }, { name: 'RateLimit-Remaining', required: false, owner: 'handler' }, { name: 'RateLimit-Reset', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+    },
+  },
+  revokeAllTokens: {
+    method: 'DELETE',
+    path: '/auth/tokens',
+    route: '/auth/tokens',
+    security: [{"bearerAuth":[]}],
+    secured: true,
+    ownership: null,
+    rateLimit: null,
+    requestBody: null,
+    responses: {
+      204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
@@ -507,6 +555,7 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       429: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'RateLimit-Limit', required: true, owner: 'handler' }, { name: 'RateLimit-Remaining', required: true, owner: 'handler' }, { name: 'RateLimit-Reset', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -527,6 +576,7 @@ export const operations = {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -671,6 +721,10 @@ export interface Requests<P> {
     headers: NonNullable<Spec['getCurrentUser']['parameters']['header']>;
     principal: P;
   };
+  changePassword: {
+    body: Spec['changePassword']['requestBody']['content']['application/json'];
+    principal: P;
+  };
   getUser: {
     path: NonNullable<Spec['getUser']['parameters']['path']>;
     headers: NonNullable<Spec['getUser']['parameters']['header']>;
@@ -682,6 +736,9 @@ export interface Requests<P> {
   };
   createToken: {
     body: Spec['createToken']['requestBody']['content']['application/json'];
+  };
+  revokeAllTokens: {
+    principal: P;
   };
   refreshToken: {
     body: Spec['refreshToken']['requestBody']['content']['application/json'];
@@ -708,6 +765,7 @@ export interface Replies {
     | { status: 400; headers?: never; body: Spec['createStore']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createStore']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['createStore']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
@@ -729,6 +787,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateStore']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateStore']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['updateStore']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
@@ -759,6 +818,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createItem']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['createItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createItem']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['createItem']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
@@ -780,6 +840,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['replaceItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['replaceItem']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['replaceItem']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['replaceItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
@@ -794,6 +855,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateItem']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['updateItem']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
@@ -843,6 +905,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createTag']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['createTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createTag']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['createTag']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
@@ -864,6 +927,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['updateTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateTag']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['updateTag']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
@@ -886,6 +950,7 @@ export interface Replies {
     | { status: 201; headers: { 'Location': string }; body: Spec['registerUser']['responses'][201]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['registerUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['registerUser']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['registerUser']['responses'][408]['content']['application/problem+json'] }
     | { status: 409; headers?: never; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['registerUser']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
@@ -901,6 +966,17 @@ export interface Replies {
     | { status: 406; headers?: never; body: Spec['getCurrentUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['getCurrentUser']['responses'][500]['content']['application/problem+json'] }
     | { status: 503; headers: { 'Retry-After': number }; body: Spec['getCurrentUser']['responses'][503]['content']['application/problem+json'] };
+  changePassword:
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['changePassword']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['changePassword']['responses'][401]['content']['application/problem+json'] }
+    | { status: 403; headers?: never; body: Spec['changePassword']['responses'][403]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['changePassword']['responses'][408]['content']['application/problem+json'] }
+    | { status: 413; headers?: never; body: Spec['changePassword']['responses'][413]['content']['application/problem+json'] }
+    | { status: 415; headers?: never; body: Spec['changePassword']['responses'][415]['content']['application/problem+json'] }
+    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit'?: number; 'RateLimit-Remaining'?: number; 'RateLimit-Reset'?: number }; body: Spec['changePassword']['responses'][429]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['changePassword']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['changePassword']['responses'][503]['content']['application/problem+json'] };
   getUser:
     | { status: 200; headers?: never; body: Spec['getUser']['responses'][200]['content']['application/json'] }
     | { status: 304; headers?: never; body?: never }
@@ -924,16 +1000,24 @@ export interface Replies {
     | { status: 400; headers?: never; body: Spec['createToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createToken']['responses'][401]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createToken']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['createToken']['responses'][408]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createToken']['responses'][415]['content']['application/problem+json'] }
-    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['createToken']['responses'][429]['content']['application/problem+json'] }
+    | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit'?: number; 'RateLimit-Remaining'?: number; 'RateLimit-Reset'?: number }; body: Spec['createToken']['responses'][429]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['createToken']['responses'][500]['content']['application/problem+json'] }
     | { status: 503; headers: { 'Retry-After': number }; body: Spec['createToken']['responses'][503]['content']['application/problem+json'] };
+  revokeAllTokens:
+    | { status: 204; headers?: never; body?: never }
+    | { status: 400; headers?: never; body: Spec['revokeAllTokens']['responses'][400]['content']['application/problem+json'] }
+    | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['revokeAllTokens']['responses'][401]['content']['application/problem+json'] }
+    | { status: 500; headers?: never; body: Spec['revokeAllTokens']['responses'][500]['content']['application/problem+json'] }
+    | { status: 503; headers: { 'Retry-After': number }; body: Spec['revokeAllTokens']['responses'][503]['content']['application/problem+json'] };
   refreshToken:
     | { status: 200; headers?: never; body: Spec['refreshToken']['responses'][200]['content']['application/json'] }
     | { status: 400; headers?: never; body: Spec['refreshToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['refreshToken']['responses'][401]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['refreshToken']['responses'][406]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['refreshToken']['responses'][408]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['refreshToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['refreshToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 429; headers: { 'Retry-After': number; 'RateLimit-Limit': number; 'RateLimit-Remaining': number; 'RateLimit-Reset': number }; body: Spec['refreshToken']['responses'][429]['content']['application/problem+json'] }
@@ -943,6 +1027,7 @@ export interface Replies {
     | { status: 204; headers?: never; body?: never }
     | { status: 400; headers?: never; body: Spec['revokeToken']['responses'][400]['content']['application/problem+json'] }
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['revokeToken']['responses'][401]['content']['application/problem+json'] }
+    | { status: 408; headers?: never; body: Spec['revokeToken']['responses'][408]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['revokeToken']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['revokeToken']['responses'][415]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['revokeToken']['responses'][500]['content']['application/problem+json'] }

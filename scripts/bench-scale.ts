@@ -1,6 +1,7 @@
 // npm run bench:scale: requests per second through nginx (deploy/nginx.conf) to one and to two API instances on
 // one PostgreSQL database (TEST_DATABASE_URL, which `npm run bench:scale` starts). Rounds alternate one, two,
 // one, two… so that drift on a shared machine hits both alike; the median of each is reported.
+import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,10 @@ await writeFile(
 const production = {
   DATABASE_URL: schema.url,
   NODE_ENV: 'production',
-  CURSOR_SECRET: 'benchmark-cursor-secret-benchmark-cursor',
-  JWT_SECRET: 'benchmark-jwt-secret-benchmark-jwt-secret',
+  CURSOR_SECRET: randomBytes(32).toString('base64url'),
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  ACCESS_TOKEN_TTL: '86400',
+  ALLOWED_HOSTS: '127.0.0.1',
   LOG_LEVEL: 'warn',
   RESPONSE_VALIDATION: 'off',
   TRUST_PROXY: 'loopback',

@@ -5,7 +5,9 @@
 // is a short smoke run that only prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS,
 // BENCH_SCALE_ITEMS (0 skips the scale check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a
 // folder: both servers write V8 CPU profiles there), BENCH_OUT (where results go).
+
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -30,9 +32,11 @@ const only = env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const output = env.BENCH_OUT ?? (quick ? undefined : 'benchmark');
 const targets: Record<string, number> = { createItem: 0.85 };
 const root = new URL('../', import.meta.url).pathname;
+// Fresh secrets per run (a published one is refused), and a lifetime that covers the seeded 24-hour token.
 const secrets = {
-  CURSOR_SECRET: 'benchmark-cursor-secret-benchmark-cursor',
-  JWT_SECRET: 'benchmark-jwt-secret-benchmark-jwt-secret',
+  CURSOR_SECRET: randomBytes(32).toString('base64url'),
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  ACCESS_TOKEN_TTL: '86400',
 };
 const folder = await mkdtemp(join(tmpdir(), 'stores-api-bench-'));
 const started: Server[] = [];
@@ -42,7 +46,13 @@ function log(line: string): void {
 }
 
 function serverEnv(databaseUrl: string): Record<string, string> {
-  return { ...secrets, NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+  return {
+    ...secrets,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    ALLOWED_HOSTS: '127.0.0.1',
+  };
 }
 
 /**

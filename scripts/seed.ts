@@ -6,6 +6,10 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { demoUser, loadDemoData } from '../src/demo/demo-data.js';
 
 const config = loadConfig();
+if (!config.development) {
+  console.error('npm run db:seed loads an account with a published password: only with NODE_ENV=development.');
+  process.exit(1);
+}
 const db = createDatabase(config.databaseUrl);
 await migrateToLatest(db);
 const loaded = await loadDemoData(db, config.passwordHashCost);

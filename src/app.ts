@@ -9,7 +9,6 @@ import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { type BindingDeps, bindOperations } from './http/bind-operations.js';
-import { answerClientError } from './http/client-errors.js';
 import { CursorCodec } from './http/cursor.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/error-handling.js';
@@ -23,7 +22,10 @@ import { malformed, problem } from './http/problem.js';
 import { requestIdFrom } from './http/request-id.js';
 import { registerResponseValidation } from './http/response-validation.js';
 import { sendProblem } from './http/send-problem.js';
+import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
+import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
+import { serverSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
   db: Db;
@@ -41,8 +43,8 @@ export interface AppDeps {
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
+  const secrets = await serverSecrets(deps.db, config);
   const app = Fastify({
-    clientErrorHandler: answerClientError,
     logger: {
       level: config.logLevel,
       // Nothing secret is logged: the request serializer leaves out headers, bodies and credentials in the URL,
@@ -57,6 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ...(deps.logStream && { stream: deps.logStream }),
     },
     bodyLimit: config.bodyLimit,
+    ...serverTimeouts(config),
     // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
     return503OnClosing: false,
     trustProxy: config.trustProxy,
@@ -73,7 +76,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
 
+  if (config.jwtSecret === undefined || config.cursorSecret === undefined) {
+    app.log.info(
+      { kept: 'server_secrets table' },
+      'JWT_SECRET or CURSOR_SECRET is unset: signing with a random secret made on first start and kept in the database',
+    );
+  }
   registerJsonBodies(app);
+  registerBodyTimeout(app, config.bodyTimeout);
 
   await registerHttpLayer(app, config.corsOrigins, spec);
   registerErrorHandling(app);
@@ -97,20 +107,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     spec,
     handlers,
     db,
-    cursors: new CursorCodec(config.cursorSecret),
+    cursors: new CursorCodec(secrets.cursorSecret),
     securitySchemes: {
       bearerAuth: async (request) => {
-        const outcome = await authenticateBearer(request, db, config.jwtSecret);
+        const outcome = await authenticateBearer(request, db, secrets.jwtSecret, config.accessTokenTtl);
         return outcome.ok ? outcome : { ok: false, reply: outcome.reply };
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
-    auth: { config, decoyHash: hashPassword(randomUUID(), config.passwordHashCost) },
+    auth: {
+      config: { ...config, jwtSecret: secrets.jwtSecret },
+      hashKey: secrets.hashKey,
+      decoyHash: hashPassword(randomUUID(), config.passwordHashCost),
+    },
     publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
     requireIfMatch: config.requireIfMatch,
-    runOnce: (request, work) => runOnce(db, request, work),
+    runOnce: (request, work) => runOnce(db, request, work, secrets.hashKey),
     lifecycle,
     ...deps.operations,
   });
+  startIdempotencyPurge(app, db, config.idempotencyPurgeInterval);
   return app;
 }

@@ -18,8 +18,16 @@ export interface Config {
   readonly seedDemoData: boolean;
   /** Check every response against openapi.yaml: `log` logs breaches as errors, `strict` also answers 500. */
   readonly responseValidation: ResponseValidation;
-  /** Signs pagination cursors so that clients cannot forge them. Every instance of one deployment shares it. */
-  readonly cursorSecret: string;
+  /** NODE_ENV=production: secrets and a Host rule are required, demo data is refused and the demo account disabled. */
+  readonly production: boolean;
+  /** NODE_ENV=development: the only environment that may load the demo catalogue. */
+  readonly development: boolean;
+  /**
+   * Signs pagination cursors so that clients cannot forge them, and keys the idempotency fingerprints. Every
+   * instance of one deployment shares it. Unset outside production: a random one is made on first start and kept
+   * in the database (`server_secrets`), see src/secrets/.
+   */
+  readonly cursorSecret: string | undefined;
   /** The largest request body accepted, in bytes. */
   readonly bodyLimit: number;
   /**
@@ -34,8 +42,14 @@ export interface Config {
   readonly requireIfMatch: boolean;
   /** The origin clients reach the API at (`https://api.example.com`); absolute URLs use it. Unset: the Host header. */
   readonly publicUrl: string | undefined;
-  /** Signs access tokens (HS256). Every instance of one deployment shares it. */
-  readonly jwtSecret: string;
+  /**
+   * Hosts (`api.example.com`, or with a port `api.example.com:8443`) whose Host header links may be built from;
+   * any other Host is refused with 400. Undefined: any Host (only when PUBLIC_URL is set, as links then ignore it).
+   * Outside production, with neither set: the loopback names.
+   */
+  readonly allowedHosts: readonly string[] | undefined;
+  /** Signs access tokens (HS256). Every instance shares it. Unset outside production: made and kept as above. */
+  readonly jwtSecret: string | undefined;
   /** Lifetime of access tokens, in seconds. */
   readonly accessTokenTtl: number;
   /** Lifetime of refresh tokens, in seconds. */
@@ -52,6 +66,20 @@ export interface Config {
   readonly shutdownDelay: number;
   /** After the listener closes, how long requests in flight may take before the process exits anyway, in ms. */
   readonly shutdownTimeout: number;
+  /** How long a client may take to send a request's headers, in milliseconds (then 408 and the connection closes). */
+  readonly headersTimeout: number;
+  /** How long a client may take to send a whole request, body included, in milliseconds. */
+  readonly requestTimeout: number;
+  /** How long a request body may stall between two chunks, in milliseconds (then 408 problem+json, connection closed). */
+  readonly bodyTimeout: number;
+  /** How long an idle keep-alive connection stays open waiting for the next request, in milliseconds. */
+  readonly keepAliveTimeout: number;
+  /** How often expired idempotency records are deleted, in milliseconds. */
+  readonly idempotencyPurgeInterval: number;
+  /** Failed sign-ins to one account (from any address) allowed before each further attempt must wait. */
+  readonly signInFreeFailures: number;
+  /** The longest wait between attempts on one account, in seconds; the waits double up to it. */
+  readonly signInMaxDelay: number;
 }
 
 export class ConfigError extends Error {
@@ -62,8 +90,19 @@ export class ConfigError extends Error {
 
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const validationModes: ResponseValidation[] = ['off', 'log', 'strict'];
-const developmentCursorSecret = 'stores-api-development-cursor-secret';
-const developmentJwtSecret = 'stores-api-development-jwt-secret-not-for-production';
+/**
+ * Every secret that ever shipped in this repository as a default or an example. They are public: refused
+ * everywhere, whatever NODE_ENV says.
+ */
+export const publishedSecrets: readonly string[] = [
+  'stores-api-development-cursor-secret',
+  'stores-api-development-jwt-secret-not-for-production',
+  'benchmark-cursor-secret-benchmark-cursor',
+  'benchmark-jwt-secret-benchmark-jwt-secret',
+];
+/** The fewest distinct characters a secret may have: `aaaa…` or `abababab…` are not secrets. */
+export const minSecretDistinctCharacters = 12;
+const loopbackHosts = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
 
 type Env = Record<string, string | undefined>;
 
@@ -80,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     return value;
   };
   const production = env.NODE_ENV === 'production';
+  const development = env.NODE_ENV === 'development';
 
   const config: Config = {
     port: read('PORT', 3000, (raw) => integerIn(raw, 0, 65535), 'an integer from 0 to 65535'),
@@ -87,7 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: read('DATABASE_URL', './data/stores.db', (raw) => raw, 'a SQLite file path or a postgres:// URL'),
     logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw, logLevels), `one of ${logLevels.join(', ')}`),
     migrateOnStart: read('MIGRATE_ON_START', true, boolean, 'true or false'),
-    seedDemoData: read('SEED_DEMO_DATA', !production, boolean, 'true or false'),
+    seedDemoData: read('SEED_DEMO_DATA', development, boolean, 'true or false'),
     requireIfMatch: read('REQUIRE_IF_MATCH', false, boolean, 'true or false'),
     corsOrigins: read<readonly string[]>('CORS_ORIGINS', [], originList, 'a comma-separated list of http(s) origins'),
     trustProxy: read<false | string>(
@@ -102,12 +142,9 @@ export function loadConfig(env: Env = process.env): Config {
       (raw) => oneOf(raw, validationModes),
       `one of ${validationModes.join(', ')}`,
     ),
-    cursorSecret: read(
-      'CURSOR_SECRET',
-      developmentCursorSecret,
-      (raw) => (raw.length >= 32 ? raw : undefined),
-      'at least 32 characters',
-    ),
+    production,
+    development,
+    cursorSecret: read<string | undefined>('CURSOR_SECRET', undefined, secret, secretRule),
     bodyLimit: read('BODY_LIMIT', 65536, (raw) => integerIn(raw, 1024, 10485760), 'bytes from 1024 to 10485760'),
     publicUrl: read<string | undefined>(
       'PUBLIC_URL',
@@ -115,12 +152,13 @@ export function loadConfig(env: Env = process.env): Config {
       origin,
       'an http(s) origin such as https://api.example.com',
     ),
-    jwtSecret: read(
-      'JWT_SECRET',
-      developmentJwtSecret,
-      (raw) => (raw.length >= 32 ? raw : undefined),
-      'at least 32 characters',
+    allowedHosts: read<readonly string[] | undefined>(
+      'ALLOWED_HOSTS',
+      env.PUBLIC_URL || production ? undefined : loopbackHosts,
+      hostList,
+      'a comma-separated list of host names, each with an optional :port',
     ),
+    jwtSecret: read<string | undefined>('JWT_SECRET', undefined, secret, secretRule),
     accessTokenTtl: read('ACCESS_TOKEN_TTL', 900, (raw) => integerIn(raw, 60, 86400), 'seconds from 60 to 86400'),
     refreshTokenTtl: read(
       'REFRESH_TOKEN_TTL',
@@ -149,15 +187,56 @@ export function loadConfig(env: Env = process.env): Config {
       (raw) => integerIn(raw, 100, 300000),
       'milliseconds from 100 to 300000',
     ),
+    headersTimeout: read('HEADERS_TIMEOUT', 10000, (raw) => integerIn(raw, 100, 300000), 'ms from 100 to 300000'),
+    requestTimeout: read('REQUEST_TIMEOUT', 30000, (raw) => integerIn(raw, 100, 600000), 'ms from 100 to 600000'),
+    bodyTimeout: read('BODY_TIMEOUT', 5000, (raw) => integerIn(raw, 100, 300000), 'ms from 100 to 300000'),
+    keepAliveTimeout: read('KEEP_ALIVE_TIMEOUT', 5000, (raw) => integerIn(raw, 100, 600000), 'ms from 100 to 600000'),
+    idempotencyPurgeInterval: read(
+      'IDEMPOTENCY_PURGE_INTERVAL',
+      600000,
+      (raw) => integerIn(raw, 100, 86400000),
+      'ms from 100 to 86400000',
+    ),
+    signInFreeFailures: read('SIGN_IN_FREE_FAILURES', 5, (raw) => integerIn(raw, 1, 100), 'an integer from 1 to 100'),
+    signInMaxDelay: read('SIGN_IN_MAX_DELAY', 900, (raw) => integerIn(raw, 1, 86400), 'seconds from 1 to 86400'),
   };
-  if (production && config.cursorSecret === developmentCursorSecret) {
-    problems.push('CURSOR_SECRET must be set when NODE_ENV=production (32 characters or more)');
+  if (production && config.cursorSecret === undefined) {
+    problems.push(`CURSOR_SECRET must be set when NODE_ENV=production (${secretRule})`);
   }
-  if (production && config.jwtSecret === developmentJwtSecret) {
-    problems.push('JWT_SECRET must be set when NODE_ENV=production (32 characters or more)');
+  if (production && config.jwtSecret === undefined) {
+    problems.push(`JWT_SECRET must be set when NODE_ENV=production (${secretRule})`);
+  }
+  if (production && config.seedDemoData) {
+    problems.push('SEED_DEMO_DATA must not be true when NODE_ENV=production: the demo password is public');
+  }
+  if (!development && env.SEED_DEMO_DATA !== undefined && config.seedDemoData) {
+    problems.push('SEED_DEMO_DATA=true needs NODE_ENV=development: the demo account has a published password');
+  }
+  if (production && config.publicUrl === undefined && env.ALLOWED_HOSTS === undefined) {
+    problems.push('PUBLIC_URL or ALLOWED_HOSTS must be set when NODE_ENV=production: links are built from them');
+  }
+  if (config.bodyTimeout > config.requestTimeout || config.headersTimeout > config.requestTimeout) {
+    problems.push('REQUEST_TIMEOUT must be at least HEADERS_TIMEOUT and BODY_TIMEOUT');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+const secretRule = `at least 32 characters, ${minSecretDistinctCharacters} of them distinct, and never a published default`;
+
+/** A secret strong enough to sign with: long, not a repetition, and never one that was published. */
+function secret(raw: string): string | undefined {
+  if (raw.length < 32 || new Set(raw).size < minSecretDistinctCharacters) return undefined;
+  return publishedSecrets.includes(raw) ? undefined : raw;
+}
+
+function hostList(raw: string): readonly string[] | undefined {
+  const hosts = raw.split(',').map((h) => h.trim().toLowerCase());
+  const valid = hosts.every((host) => {
+    const match = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/.exec(host);
+    return match !== null && (match[1] === undefined || Number(match[1]) <= 65535);
+  });
+  return valid && hosts.length > 0 ? Object.freeze(hosts) : undefined;
 }
 
 function integerIn(raw: string, min: number, max: number): number | undefined {

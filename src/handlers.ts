@@ -1,5 +1,5 @@
 import type { Handlers } from '../generated/operations.js';
-import { createToken, refreshToken, revokeToken } from './auth/handlers.js';
+import { createToken, refreshToken, revokeAllTokens, revokeToken } from './auth/handlers.js';
 import { checkLiveness, checkReadiness } from './health/handlers.js';
 import type { HandlerContext } from './http/context.js';
 import type { Principal } from './http/principal.js';
@@ -8,6 +8,7 @@ import { tagItem, untagItem } from './items/tagging-handlers.js';
 import { createStore, deleteStore, getStore, listStores, updateStore } from './stores/handlers.js';
 import { createTag, deleteTag, getTag, listTags, updateTag } from './tags/handlers.js';
 import { deleteUser, getCurrentUser, getUser, registerUser } from './users/handlers.js';
+import { changePassword } from './users/password-handlers.js';
 
 /**
  * The whole API: one handler per operationId in openapi.yaml. `satisfies` makes a missing operation, an extra
@@ -36,7 +37,9 @@ export const handlers = {
   getCurrentUser,
   getUser,
   deleteUser,
+  changePassword,
   createToken,
+  revokeAllTokens,
   refreshToken,
   revokeToken,
   checkLiveness,

@@ -4,7 +4,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { loadDemoData } from './demo/demo-data.js';
+import { disableDemoAccount } from './demo/demo-account.js';
+import { demoUser, loadDemoData } from './demo/demo-data.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { type DemoState, startLine } from './start-line.js';
 import { hasNoStores } from './stores/repository.js';
@@ -25,6 +26,8 @@ try {
   process.exit(1);
 }
 if (config.migrateOnStart) await migrateToLatest(db);
+// Demo data only in explicit development (loadConfig refuses SEED_DEMO_DATA anywhere else); in production the
+// demo account, whose password is published, is disabled if an earlier start left it.
 let demo: DemoState = 'off';
 if (config.seedDemoData) {
   demo = (await hasNoStores(db)) ? 'loaded' : 'kept';
@@ -32,6 +35,9 @@ if (config.seedDemoData) {
 }
 const lifecycle = new Lifecycle();
 const app = await buildApp(config, { db, lifecycle });
+if (config.production && (await disableDemoAccount(db))) {
+  app.log.warn({ account: demoUser.email }, 'the demo account was found in production and has been disabled');
+}
 
 // Shutdown: readiness turns 503 at once; after SHUTDOWN_DELAY (time for load balancers to notice) the listener
 // closes, requests in flight finish within SHUTDOWN_TIMEOUT, the database closes (checkpointing its WAL), and

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
+const cursorSecret = 'Kp3xQ9vTz2LmN8rWc5YhJ7bFd4GsA6eU';
+const jwtSecret = 'uE6aSg4dFb7Jh5YcW8rN2mLz9TvQ3xpK';
+
 describe('loadConfig', () => {
   it('has defaults that run the API on port 3000 with a SQLite file', () => {
     expect(loadConfig({})).toMatchObject({
@@ -9,7 +12,7 @@ describe('loadConfig', () => {
       databaseUrl: './data/stores.db',
       logLevel: 'info',
       migrateOnStart: true,
-      seedDemoData: true,
+      seedDemoData: false,
       requireIfMatch: false,
       corsOrigins: [],
       trustProxy: false,
@@ -20,6 +23,18 @@ describe('loadConfig', () => {
       overloadRetryAfter: 10,
       shutdownDelay: 0,
       shutdownTimeout: 10000,
+      production: false,
+      development: false,
+      jwtSecret: undefined,
+      cursorSecret: undefined,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      headersTimeout: 10000,
+      requestTimeout: 30000,
+      bodyTimeout: 5000,
+      keepAliveTimeout: 5000,
+      idempotencyPurgeInterval: 600000,
+      signInFreeFailures: 5,
+      signInMaxDelay: 900,
     });
   });
 
@@ -35,9 +50,9 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback',
       RESPONSE_VALIDATION: 'strict',
-      CURSOR_SECRET: 'a'.repeat(32),
+      CURSOR_SECRET: cursorSecret,
       BODY_LIMIT: '2048',
-      JWT_SECRET: 'j'.repeat(32),
+      JWT_SECRET: jwtSecret,
       ACCESS_TOKEN_TTL: '300',
       REFRESH_TOKEN_TTL: '7200',
       PASSWORD_HASH_COST: '12',
@@ -46,6 +61,15 @@ describe('loadConfig', () => {
       OVERLOAD_RETRY_AFTER: '3',
       SHUTDOWN_DELAY: '5000',
       SHUTDOWN_TIMEOUT: '20000',
+      NODE_ENV: 'development',
+      ALLOWED_HOSTS: 'api.example.com, localhost:3000',
+      HEADERS_TIMEOUT: '2000',
+      REQUEST_TIMEOUT: '4000',
+      BODY_TIMEOUT: '1000',
+      KEEP_ALIVE_TIMEOUT: '3000',
+      IDEMPOTENCY_PURGE_INTERVAL: '1000',
+      SIGN_IN_FREE_FAILURES: '3',
+      SIGN_IN_MAX_DELAY: '60',
     });
     expect(config).toEqual({
       port: 8080,
@@ -58,9 +82,9 @@ describe('loadConfig', () => {
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       trustProxy: '127.0.0.1,10.0.0.0/8,loopback',
       responseValidation: 'strict',
-      cursorSecret: 'a'.repeat(32),
+      cursorSecret,
       bodyLimit: 2048,
-      jwtSecret: 'j'.repeat(32),
+      jwtSecret,
       accessTokenTtl: 300,
       refreshTokenTtl: 7200,
       passwordHashCost: 12,
@@ -69,6 +93,16 @@ describe('loadConfig', () => {
       overloadRetryAfter: 3,
       shutdownDelay: 5000,
       shutdownTimeout: 20000,
+      production: false,
+      development: true,
+      allowedHosts: ['api.example.com', 'localhost:3000'],
+      headersTimeout: 2000,
+      requestTimeout: 4000,
+      bodyTimeout: 1000,
+      keepAliveTimeout: 3000,
+      idempotencyPurgeInterval: 1000,
+      signInFreeFailures: 3,
+      signInMaxDelay: 60,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -95,6 +129,10 @@ describe('loadConfig', () => {
     ['OVERLOAD_MAX_EVENT_LOOP_UTILIZATION', '1.5'],
     ['OVERLOAD_RETRY_AFTER', '0'],
     ['SHUTDOWN_TIMEOUT', '10'],
+    ['ALLOWED_HOSTS', 'evil.example/path'],
+    ['BODY_TIMEOUT', '0'],
+    ['HEADERS_TIMEOUT', 'soon'],
+    ['KEEP_ALIVE_TIMEOUT', '10'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));
@@ -113,7 +151,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CURSOR_SECRET must be set/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set/);
     expect(
-      loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: 's'.repeat(32), JWT_SECRET: 'j'.repeat(32) }),
+      loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: cursorSecret, JWT_SECRET: jwtSecret, ALLOWED_HOSTS: 'x.io' }),
     ).toMatchObject({
       seedDemoData: false,
       responseValidation: 'off',

@@ -109,7 +109,7 @@ app.post<{ Body: { storeId: string; name: string; description?: string | null; p
   { schema: { body: ref('#/components/schemas/ItemCreate') } },
   async (request, reply) => {
     const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const verified = token ? await verifyAccessToken(jwtSecret, token) : undefined;
+    const verified = token ? await verifyAccessToken(jwtSecret, token, 24 * 3600) : undefined;
     if (!verified?.ok) return reply.code(401).send({ status: 401, title: 'Unauthorized' });
     const { userId, tokenId, sessionId } = verified.claims;
     if ((await activeRole(db, userId, tokenId, sessionId)) === undefined) {

@@ -34,13 +34,19 @@ export async function issueAccessToken(
     .sign(new TextEncoder().encode(secret));
 }
 
+/** How far the clocks of this API's instances (and so `iat` and `exp`) may disagree, in seconds, both ways. */
+export const clockLeeway = 30;
+
 /**
  * Verifies as RFC 8725 advises: the algorithm is pinned here (a token asking for `none` or RS256 is refused),
- * and issuer, audience, expiry, subject and token id must all be present and right.
+ * and issuer, audience, expiry, subject and token id must all be present and right. Times get `clockLeeway`
+ * either way and no more: a token issued in the future, older than the lifetime the API gives its tokens, or
+ * made to live longer than that lifetime (`exp - iat`), is refused, whoever signed it.
  */
 export async function verifyAccessToken(
   secret: string,
   token: string,
+  lifetimeSeconds: number,
 ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: string }> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
@@ -48,7 +54,12 @@ export async function verifyAccessToken(
       issuer,
       audience,
       requiredClaims: ['sub', 'jti', 'sid', 'exp', 'iat'],
+      clockTolerance: clockLeeway,
+      maxTokenAge: lifetimeSeconds,
     });
+    if (Number(payload.exp) - Number(payload.iat) > lifetimeSeconds) {
+      return { ok: false, reason: 'The access token claims a longer life than this API gives its tokens.' };
+    }
     const claims = {
       userId: String(payload.sub),
       tokenId: String(payload.jti),

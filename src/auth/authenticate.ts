@@ -51,15 +51,20 @@ export function readBearerToken(
  * The `bearerAuth` security scheme: a valid, unrevoked access token of an existing user, sent in the
  * Authorization header and nowhere else. Nothing from earlier requests is consulted: the token carries it all.
  */
-export async function authenticateBearer(request: FastifyRequest, db: Db, secret: string): Promise<Authentication> {
+export async function authenticateBearer(
+  request: FastifyRequest,
+  db: Db,
+  secret: string,
+  lifetimeSeconds: number,
+): Promise<Authentication> {
   const sent = readBearerToken(request);
   if (!sent.ok) return sent;
-  const verified = await verifyAccessToken(secret, sent.token);
+  const verified = await verifyAccessToken(secret, sent.token, lifetimeSeconds);
   if (!verified.ok) return { ok: false, reply: unauthorized(verified.reason, 'invalid_token') };
   const { userId, tokenId, sessionId, expiresAt } = verified.claims;
   const role = await activeRole(db, userId, tokenId, sessionId);
   if (role === undefined) {
     return { ok: false, reply: unauthorized('The access token has been revoked.', 'invalid_token') };
   }
-  return { ok: true, principal: { userId, role, tokenId, tokenExpiresAt: expiresAt } };
+  return { ok: true, principal: { userId, role, tokenId, tokenExpiresAt: expiresAt, sessionId } };
 }

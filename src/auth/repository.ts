@@ -33,6 +33,20 @@ export function revokeFamily(db: Db, familyId: string, now: string): Promise<unk
     .execute();
 }
 
+/**
+ * Ends every sign-in of the user but `keep` (a family id): their refresh tokens are revoked, and with them every
+ * access token of those sign-ins (see activeRole).
+ */
+export function revokeSignIns(db: Db, userId: string, now: string, keep?: string): Promise<unknown> {
+  let query = db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keep !== undefined) query = query.where('family_id', '!=', keep);
+  return query.execute();
+}
+
 /** Denylists an access token until it would have expired, and forgets those whose time has passed. */
 export async function revokeAccessToken(db: Db, tokenId: string, expiresAt: string, now: string): Promise<void> {
   await db.deleteFrom('revoked_access_tokens').where('expires_at', '<', now).execute();

@@ -10,6 +10,28 @@ export interface Database {
   refresh_tokens: RefreshTokenTable;
   revoked_access_tokens: RevokedAccessTokenTable;
   idempotency_keys: IdempotencyKeyTable;
+  server_secrets: ServerSecretTable;
+  sign_in_failures: SignInFailureTable;
+}
+
+export interface ServerSecretTable {
+  /** `jwt` or `cursor`. */
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+export interface SignInFailureTable {
+  /** HMAC of the lower-case e-mail address: the address itself is not kept, known account or not. */
+  account: string;
+  /** Attempts not (yet) followed by a success; an attempt counts as failed until its password is found right. */
+  failures: number;
+  /** The wait imposed after the last failure, in ms: 0 up to the free failures, then doubling. */
+  delay_ms: number;
+  /** Epoch ms before which no attempt on this account is looked at. */
+  blocked_until_ms: number;
+  /** Epoch ms of the last attempt; a count older than a day starts again. */
+  last_failed_ms: number;
 }
 
 export interface StoreTable {
@@ -76,7 +98,7 @@ export interface IdempotencyKeyTable {
   scope: string;
   key: string;
   operation_id: string;
-  /** SHA-256 of the operation, path and body: the same key with another request is refused. */
+  /** HMAC (keyed by a server secret) of the path and body: the same key with another request is refused. */
   fingerprint: string;
   /** Null while the first request runs; then its answer. */
   status: number | null;

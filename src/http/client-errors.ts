@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { malformed, type Problem, problem } from './problem.js';
 
 /**
@@ -8,13 +9,17 @@ import { malformed, type Problem, problem } from './problem.js';
  * size limit, a request that took too long to arrive) get a problem+json answer like every other error, instead
  * of Node's bare text, and the connection is closed: what follows on it cannot be trusted.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A response already begun on this connection (a request cut by the timeout mid-answer) cannot take another.
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || error.code === 'ECONNRESET' || pending?.headersSent) {
     socket.destroy();
     return;
   }
   const { status, body } = clientProblem(error.code);
-  const payload = JSON.stringify({ ...body, requestId: randomUUID() } satisfies Problem);
+  const requestId = randomUUID();
+  this.log.info({ code: error.code, status, reqId: requestId }, 'connection closed: client error before a request');
+  const payload = JSON.stringify({ ...body, requestId } satisfies Problem);
   socket.end(
     [
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
@@ -34,7 +39,7 @@ function clientProblem(code: string | undefined): { status: number; body: Proble
     case 'HPE_HEADER_OVERFLOW':
       return problem(431, 'The request headers are larger than this server accepts (16 KiB in all).');
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return problem(408, 'The request did not arrive in time. Send it again, whole.');
+      return problem(408, 'The request did not arrive in time; the connection is closed. Send it again, whole.');
     default:
       return malformed('The request is not valid HTTP/1.1: its request line or a header could not be read.');
   }

@@ -8,7 +8,12 @@ import type { Principal } from './principal.js';
 
 /** What signing in and registering need. */
 export interface AuthSettings {
-  readonly config: Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost'>;
+  readonly config: Pick<
+    Config,
+    'accessTokenTtl' | 'refreshTokenTtl' | 'passwordHashCost' | 'signInFreeFailures' | 'signInMaxDelay'
+  > & { readonly jwtSecret: string };
+  /** Keys the hashes of e-mail addresses in the sign-in failure table. */
+  readonly hashKey: Buffer;
   /**
    * The hash of a random password, checked when an e-mail address is unknown so that both take as long. Made at
    * start-up without holding it up (scrypt runs on the thread pool while the rest starts).
@@ -31,27 +36,53 @@ export interface HandlerContext {
 export type Handler<K extends OperationId> = GeneratedHandler<K, HandlerContext, Principal>;
 
 /** Origins already judged, by `scheme://host` as the request gave them; bounded, as hosts come from clients. */
-const judgedOrigins = new Map<string, string | undefined>();
+const judgedOrigins = new Map<string, URL | undefined>();
 
 /**
- * The origin absolute URLs are built on: the configured public URL, or else the scheme and Host of the request,
- * when the Host is a plain host and port. Anything else (`a b`, `x:99999`, `u@x`, `x/y`) is undefined.
+ * The origin absolute URLs are built on, or why the request is refused (a 400 detail). The Host (as the request
+ * gave it, or a trusted proxy forwarded it) must be a plain host and port (`a b`, `x:99999`, `u@x`, `x/y` are
+ * not) and, when `allowedHosts` is set, one of them: a client cannot make this API write links, cached or not,
+ * to a host of its choosing. Links then use the configured public URL, or else that scheme and Host.
  */
-export function originOf(request: FastifyRequest, publicUrl: string | undefined): string | undefined {
-  if (publicUrl !== undefined) return publicUrl;
+export function originOf(
+  request: FastifyRequest,
+  publicUrl: string | undefined,
+  allowedHosts: readonly string[] | undefined,
+): { ok: true; origin: string } | { ok: false; detail: string } {
+  if (publicUrl !== undefined && allowedHosts === undefined) return { ok: true, origin: publicUrl };
   const given = `${request.protocol}://${request.host}`;
-  if (judgedOrigins.has(given)) return judgedOrigins.get(given);
-  let origin: string | undefined;
+  let url = judgedOrigins.get(given);
+  if (url === undefined && !judgedOrigins.has(given)) {
+    url = plainOrigin(given);
+    if (judgedOrigins.size >= 100) judgedOrigins.clear();
+    judgedOrigins.set(given, url);
+  }
+  if (url === undefined) return { ok: false, detail: 'The Host header is not a valid host.' };
+  if (allowedHosts !== undefined && !allowedHosts.some((allowed) => hostMatches(url, allowed))) {
+    return {
+      ok: false,
+      detail:
+        'This API does not answer for the host this request names; its hosts are set in ALLOWED_HOSTS or PUBLIC_URL.',
+    };
+  }
+  return { ok: true, origin: publicUrl ?? url.origin };
+}
+
+function plainOrigin(given: string): URL | undefined {
   try {
     const url = new URL(given);
     const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    origin = bare ? url.origin : undefined;
+    return bare ? url : undefined;
   } catch {
-    origin = undefined;
+    return undefined;
   }
-  if (judgedOrigins.size >= 100) judgedOrigins.clear();
-  judgedOrigins.set(given, origin);
-  return origin;
+}
+
+/** `api.example.com` allows that host on any port; `api.example.com:8443` on that port only. */
+function hostMatches(url: URL, allowed: string): boolean {
+  if (!allowed.includes(':') || (allowed.startsWith('[') && allowed.endsWith(']'))) return url.hostname === allowed;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.hostname}:${port}` === allowed;
 }
 
 export function createContext(

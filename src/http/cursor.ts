@@ -30,11 +30,12 @@ export class CursorCodec {
     if (extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'The cursor is not one this API issued. Start again without it.' };
     }
-    const [print, value, id] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [
-      string,
-      unknown,
-      unknown,
-    ];
+    // Signed by us means issued by us, unless the secret leaked or changed: read the payload as untrusted anyway.
+    const decoded = parsePayload(payload);
+    if (decoded === undefined) {
+      return { ok: false, reason: 'The cursor is not one this API issued. Start again without it.' };
+    }
+    const [print, value, id] = decoded;
     if (print !== fingerprint(scope)) {
       return {
         ok: false,
@@ -49,6 +50,15 @@ export class CursorCodec {
 
   private sign(payload: string): string {
     return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+  }
+}
+
+function parsePayload(payload: string): [unknown, unknown, unknown] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return Array.isArray(parsed) && parsed.length === 3 ? [parsed[0], parsed[1], parsed[2]] : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
 import { corsForPath } from './cors.js';
-import { notUtf8 } from './json-bodies.js';
+import { loneSurrogate, notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
+import { bodyTimedOut } from './timeouts.js';
 
 const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -57,6 +58,10 @@ function clientProblem(error: FastifyError, status: number) {
       return malformed('The body is not valid JSON.');
     case notUtf8:
       return malformed('The body is not valid UTF-8; JSON bodies must be UTF-8 (RFC 8259).');
+    case loneSurrogate:
+      return malformed(error.message);
+    case bodyTimedOut:
+      return problem(408, error.message, '/problems/request-timeout');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return malformed('The body is empty; this operation needs a JSON body.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

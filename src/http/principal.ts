@@ -6,4 +6,6 @@ export interface Principal {
   /** The access token's id (`jti`) and expiry, so that signing out can revoke it. */
   readonly tokenId: string;
   readonly tokenExpiresAt: number;
+  /** The sign-in the token belongs to (its refresh-token family): changing the password keeps only this one. */
+  readonly sessionId: string;
 }

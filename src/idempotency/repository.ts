@@ -36,3 +36,9 @@ export function record(
 export function release(db: Db, scope: string, key: string) {
   return db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
 }
+
+/** Deletes every record whose time has passed; a timer runs it (see purge-timer.ts). */
+export async function purgeExpired(db: Db, now: string): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

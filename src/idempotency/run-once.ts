@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
+import { keyedHash } from '../secrets/server-secrets.js';
 import { claim, find, type IdempotencyRow, record, release } from './repository.js';
 
 export interface Answer {
@@ -22,13 +22,16 @@ const abandonedMs = 60_000;
  * Runs `work` once per (scope, key). The claim is committed first, so duplicates see it; the work and its
  * recorded answer then commit together, so a crash leaves neither (and the claim is taken over later).
  * A duplicate with the same request waits for the answer and replays it; with another request it is refused.
+ * The fingerprint is an HMAC keyed by a server secret: a body holding a password leaves nothing in the table
+ * that could be tested against guesses.
  */
 export async function runOnce(
   db: Db,
   request: { scope: string; key: string; operationId: string; fingerprint: unknown },
   work: (db: Db) => Promise<Answer>,
+  fingerprintKey: Buffer,
 ): Promise<Outcome> {
-  const fingerprint = createHash('sha256').update(JSON.stringify(request.fingerprint)).digest('base64url');
+  const fingerprint = keyedHash(fingerprintKey, JSON.stringify(request.fingerprint));
   const { scope, key } = request;
   const deadline = Date.now() + waitMs;
   for (;;) {

@@ -32,7 +32,13 @@ export async function buildMockApp(config: Config, logStream?: { write(line: str
           const expiresAt = Math.floor(Date.now() / 1000) + 900;
           return {
             ok: true,
-            principal: { userId: exampleUserId, role: 'user', tokenId: 'mock', tokenExpiresAt: expiresAt },
+            principal: {
+              userId: exampleUserId,
+              role: 'user',
+              tokenId: 'mock',
+              tokenExpiresAt: expiresAt,
+              sessionId: 'mock',
+            },
           };
         },
       },

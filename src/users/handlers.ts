@@ -1,13 +1,16 @@
 import { uuidv7 } from 'uuidv7';
+import { passwordProblem } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Handler } from '../http/context.js';
-import { conflict, notFound } from '../http/problem.js';
+import { conflict, notFound, validationFailed } from '../http/problem.js';
 import { toUser } from './mapping.js';
 import * as users from './repository.js';
 
 const missing = (id: string) => notFound(`No user has the id ${id}.`);
 
 export const registerUser: Handler<'registerUser'> = async ({ body }, ctx) => {
+  const weak = passwordProblem(body.password, body.email, '/password');
+  if (weak) return validationFailed([weak]);
   const row = await users.insertUser(ctx.db, {
     id: uuidv7(),
     email: body.email.toLowerCase(),

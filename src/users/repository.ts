@@ -34,3 +34,12 @@ export async function setRole(db: Db, email: string, role: UserRow['role']): Pro
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+export async function setPasswordHash(db: Db, id: string, passwordHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

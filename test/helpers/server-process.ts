@@ -32,6 +32,8 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
     detached: true,
     env: {
       ...process.env,
+      // As `npm start` runs it: development, unless the test says otherwise (vitest itself sets NODE_ENV=test).
+      NODE_ENV: 'development',
       PORT: base.split(':')[2],
       HOST: '127.0.0.1',
       ...(folder && { DATABASE_URL: join(folder, 'nested', 'stores.db') }),

@@ -34,7 +34,12 @@ export const validRequests: Record<OperationId, (ids: Ids) => { url: string; pay
   getCurrentUser: () => ({ url: '/users/me' }),
   getUser: ({ user }) => ({ url: `/users/${user.id}` }),
   deleteUser: ({ user }) => ({ url: `/users/${user.id}` }),
+  changePassword: ({ user }) => ({
+    url: '/users/me/password',
+    payload: { currentPassword: user.password, newPassword: 'a fresh long passphrase' },
+  }),
   createToken: ({ user }) => ({ url: '/auth/tokens', payload: { email: user.email, password: user.password } }),
+  revokeAllTokens: () => ({ url: '/auth/tokens' }),
   refreshToken: ({ user }) => ({ url: '/auth/tokens/refresh', payload: { refreshToken: user.refreshToken } }),
   revokeToken: ({ user }) => ({ url: '/auth/tokens/revoke', payload: { refreshToken: user.refreshToken } }),
   checkLiveness: () => ({ url: '/healthz' }),

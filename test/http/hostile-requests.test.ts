@@ -95,7 +95,7 @@ describe('behind a reverse proxy', () => {
   const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.test' };
 
   it('builds Location and next from the forwarded scheme and host when the proxy is trusted', async () => {
-    const proxied = await createTestApp({ TRUST_PROXY: '127.0.0.1' });
+    const proxied = await createTestApp({ TRUST_PROXY: '127.0.0.1', ALLOWED_HOSTS: 'api.example.test,localhost' });
     try {
       const created = await proxied.request({
         method: 'POST',

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyedHash, serverSecrets } from '../../src/secrets/server-secrets.js';
 import { givenStore } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -86,13 +86,15 @@ describe('Idempotency-Key', () => {
 
   // On SQLite the first request's transaction holds the one connection, so a duplicate on the same instance
   // simply waits for its answer. A 409 comes when the first runs elsewhere, as a claim in the database shows.
-  const pendingClaim = (createdAt: Date) => ({
+  // The fingerprint as the app makes it: keyed by the secret it keeps in the database.
+  const pendingClaim = async (createdAt: Date) => ({
     scope: `user:${t.user.id} createStore`,
     key: 'elsewhere',
     operation_id: 'createStore',
-    fingerprint: createHash('sha256')
-      .update(JSON.stringify([{}, { name: 'X' }]))
-      .digest('base64url'),
+    fingerprint: keyedHash(
+      (await serverSecrets(t.db, { jwtSecret: undefined, cursorSecret: undefined })).hashKey,
+      JSON.stringify([{}, { name: 'X' }]),
+    ),
     status: null,
     headers: null,
     body: null,
@@ -101,7 +103,10 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 after waiting 5 s while another instance still runs the first request', async () => {
-    await t.db.insertInto('idempotency_keys').values(pendingClaim(new Date())).execute();
+    await t.db
+      .insertInto('idempotency_keys')
+      .values(await pendingClaim(new Date()))
+      .execute();
     const started = Date.now();
     const response = await create('elsewhere', 'X');
     expect(response.statusCode).toBe(409);
@@ -113,7 +118,7 @@ describe('Idempotency-Key', () => {
   it('takes over a claim left by a request that died a minute ago, and creates once', async () => {
     await t.db
       .insertInto('idempotency_keys')
-      .values(pendingClaim(new Date(Date.now() - 120_000)))
+      .values(await pendingClaim(new Date(Date.now() - 120_000)))
       .execute();
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);

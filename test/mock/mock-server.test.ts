@@ -32,6 +32,8 @@ beforeAll(async () => {
     DATABASE_URL: ':memory:',
     RESPONSE_VALIDATION: 'strict',
     PASSWORD_HASH_COST: '10',
+    // The origin of the spec's examples, and one more to show links follow the Host.
+    ALLOWED_HOSTS: 'localhost,mock.test',
     // A test worker's event loop is busy by design: no load shedding here (it is tested in test/reliability/).
     OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
   });

@@ -70,7 +70,12 @@ async function waitFor(s: ServerProcess, text: string): Promise<void> {
 
 describe('on SIGTERM', () => {
   it('turns readiness 503 at once, stops accepting, answers the request in flight, closes the database, exits 0', async () => {
-    const started = await startServer({ DATABASE_URL: database, SHUTDOWN_DELAY: '1000', SHUTDOWN_TIMEOUT: '10000' });
+    const started = await startServer({
+      DATABASE_URL: database,
+      NODE_ENV: 'development',
+      SHUTDOWN_DELAY: '1000',
+      SHUTDOWN_TIMEOUT: '10000',
+    });
     server = started;
     const token = await signIn(started.base);
     const slow = slowCreateStore(started.base, token, 'Uploaded slowly');
@@ -108,7 +113,7 @@ describe('on SIGTERM', () => {
   }, 60_000);
 
   it('exits 1 once requests in flight outlive SHUTDOWN_TIMEOUT', async () => {
-    const started = await startServer({ DATABASE_URL: database, SHUTDOWN_TIMEOUT: '500' });
+    const started = await startServer({ DATABASE_URL: database, NODE_ENV: 'development', SHUTDOWN_TIMEOUT: '500' });
     server = started;
     const token = await signIn(started.base);
     const stuck = slowCreateStore(started.base, token, 'Never finished');

@@ -19,6 +19,8 @@ beforeAll(async () => {
     PORT: String(port),
     DATABASE_URL: schema.url,
     TRUST_PROXY: 'loopback',
+    // The hosts clients reach the proxy by: the test's own name for it, and its loopback address.
+    ALLOWED_HOSTS: 'api.example.test:8443,127.0.0.1',
     SEED_DEMO_DATA: 'false',
   });
   // The first migrates; the second finds the schema current.

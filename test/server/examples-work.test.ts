@@ -56,11 +56,22 @@ function exampleOf(id: OperationId): Example {
 }
 
 // A refresh token is random: the spec's example cannot be one the server issued, so it earns the 401 it
-// documents. Signing out with it revokes no refresh token, but still ends the access token it was sent with
-// (so it gets a sign-in of its own here), and answers 204.
+// documents.
 const cannotSucceedAsItStands: OperationId[] = ['refreshToken'];
 const ids = (Object.keys(operations) as OperationId[]).filter((id) => !cannotSucceedAsItStands.includes(id));
-const lastOf = ['untagItem', 'deleteTag', 'deleteItem', 'deleteStore', 'revokeToken', 'deleteUser'];
+const lastOf = [
+  'untagItem',
+  'deleteTag',
+  'deleteItem',
+  'deleteStore',
+  'revokeToken',
+  'revokeAllTokens',
+  'changePassword',
+  'deleteUser',
+];
+// Signing out ends the access token it is sent with, signing out everywhere every one: each gets a sign-in of
+// its own, and the others a new one after it.
+const signsOut = ['revokeToken', 'revokeAllTokens'];
 const order = [...ids.filter((id) => !lastOf.includes(id)), ...lastOf.filter((id) => ids.includes(id as OperationId))];
 
 let server: ServerProcess;
@@ -94,10 +105,11 @@ describe("the spec's examples, sent as they stand to a fresh development server"
       method: example.method,
       headers: {
         ...example.headers,
-        ...(secured && { authorization: `Bearer ${id === 'revokeToken' ? await signIn() : token}` }),
+        ...(secured && { authorization: `Bearer ${signsOut.includes(id) ? await signIn() : token}` }),
       },
       ...(example.body !== undefined && { body: JSON.stringify(example.body) }),
     });
+    if (id === 'revokeAllTokens') token = await signIn();
     const success = Object.keys(operations[id as OperationId].responses)
       .map(Number)
       .filter((status) => status < 300);

@@ -2,14 +2,15 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
-// The real process as `npm start` runs it, on a real socket and a new SQLite file: it migrates, loads the demo
-// catalogue, serves the docs and the seed text's store, checks its own responses (strict), and stops cleanly.
+// The real process as `npm run dev` runs it (NODE_ENV=development, the one environment with demo data), on a real
+// socket and a new SQLite file: it migrates, loads the demo catalogue, serves the docs and the seed text's store,
+// checks its own responses (strict), and stops cleanly.
 let server: ServerProcess;
 let base: string;
 
 beforeAll(async () => {
   // Other test files run beside this one: load shedding (tested on its own) would refuse some requests.
-  server = await startServer(noShedding);
+  server = await startServer({ NODE_ENV: 'development', ...noShedding });
   base = server.base;
   expect(server.output()).toContain('Server listening');
 });

@@ -1,0 +1,36 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { keptSecret } from './repository.js';
+
+export interface ServerSecrets {
+  /** Signs access tokens (HS256). */
+  readonly jwtSecret: string;
+  /** Signs pagination cursors. */
+  readonly cursorSecret: string;
+  /** Keys the hashes of idempotency fingerprints and of sign-in accounts: derived from the cursor secret. */
+  readonly hashKey: Buffer;
+}
+
+/**
+ * The secrets the API signs with. The environment's when it gives them (production always must); otherwise 32
+ * random bytes made on first start and kept in the database, so restarts and every instance on the same
+ * database agree, and no secret ever comes from the source code. A table rather than a file beside SQLite: it
+ * works the same on PostgreSQL, where several instances share no disk.
+ */
+export async function serverSecrets(
+  db: Db,
+  config: Pick<Config, 'jwtSecret' | 'cursorSecret'>,
+): Promise<ServerSecrets> {
+  const now = new Date().toISOString();
+  const fresh = () => randomBytes(32).toString('base64url');
+  const jwtSecret = config.jwtSecret ?? (await keptSecret(db, 'jwt', fresh(), now));
+  const cursorSecret = config.cursorSecret ?? (await keptSecret(db, 'cursor', fresh(), now));
+  const hashKey = createHmac('sha256', cursorSecret).update('stores-api keyed hashes').digest();
+  return Object.freeze({ jwtSecret, cursorSecret, hashKey });
+}
+
+/** A keyed hash (HMAC-SHA-256, base64url): without the server's secret it cannot be recomputed or reversed. */
+export function keyedHash(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('base64url');
+}
