@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { unavailableDatabase } from './db/unavailable.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { hasNoStores } from './stores/repository.js';
@@ -16,17 +17,34 @@ try {
   process.exit(1);
 }
 
+// Until the app's logger exists, a lost database connection is reported on standard error.
+let connectionLost = (error: Error) => console.error(`database connection lost: ${error.message}`);
 let db: ReturnType<typeof createDatabase>;
 try {
-  db = createDatabase(config.databaseUrl);
+  db = createDatabase(config.databaseUrl, { onConnectionError: (error) => connectionLost(error) });
 } catch (error) {
   console.error(`DATABASE_URL: cannot open ${config.databaseUrl}: ${(error as Error).message}`);
   process.exit(1);
 }
-if (config.migrateOnStart) await migrateToLatest(db);
-if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
+
+// A database that does not answer yet (PostgreSQL starting, restarting, unreachable) is waited for, not a reason
+// to exit: under a supervisor, exiting would only crash-loop until it is back. Any other error stops start-up.
+for (let attempt = 1; ; attempt++) {
+  try {
+    if (config.migrateOnStart) await migrateToLatest(db);
+    if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
+    break;
+  } catch (error) {
+    const unavailable = unavailableDatabase(error);
+    if (!unavailable) throw error;
+    const waitMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+    console.error(`start-up: ${unavailable.detail} (${(error as Error).message}); trying again in ${waitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
 const lifecycle = new Lifecycle();
 const app = await buildApp(config, { db, lifecycle });
+connectionLost = (error) => app.log.warn({ err: error }, 'database connection lost; the pool opens a new one');
 
 // Shutdown: readiness turns 503 at once; after SHUTDOWN_DELAY (time for load balancers to notice) the listener
 // closes, requests in flight finish within SHUTDOWN_TIMEOUT, the database closes (checkpointing its WAL), and
