@@ -987,9 +987,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The change would break a uniqueness rule, or the resource is still in use. */
+        /** @description The change would break a uniqueness rule, or the resource is still in use; or the first request with this `Idempotency-Key` is still running, and `Retry-After` says when to send it again. */
         Conflict: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfterStillRunning"];
                 "X-Request-Id": components["headers"]["RequestId"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -1135,6 +1136,8 @@ export interface components {
          *     expired, revoked or signed wrongly; no error code when none was sent.
          */
         WWWAuthenticate: string;
+        /** @description Sent only when the first request with this `Idempotency-Key` is still running: seconds to wait before sending it again. */
+        RetryAfterStillRunning: number;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
         /** @description How many requests a client may make in the window. */
