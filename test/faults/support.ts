@@ -44,7 +44,7 @@ export async function call(
         ...(options.token && { authorization: `Bearer ${options.token}` }),
         ...options.headers,
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     const text = await response.text();
