@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { givenStore } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -98,6 +98,20 @@ describe('Idempotency-Key', () => {
     expect(retryAfter).toBeLessThanOrEqual(6);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     expect(await storeRows()).toBe(0);
+  });
+
+  it("goes by the database's clock: a fresh claim is not taken as abandoned by a process whose clock runs 90 s ahead", async () => {
+    await t.db.insertInto('idempotency_keys').values(pendingClaim(new Date())).execute();
+    // Only this process's Date moves; the database reads the system clock itself, as another instance would.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 90_000);
+    try {
+      const response = await create('elsewhere', 'X');
+      expect(response.statusCode).toBe(409);
+      expect(await storeRows()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes over a claim left by a request that died 11 s ago, and creates once', async () => {
