@@ -21,6 +21,13 @@ export async function registerLoadShedding(app: FastifyInstance, lifecycle: Life
     reply.header('connection', 'close').header('retry-after', retryAfter);
     sendProblem(reply, unavailable('This instance is shutting down; send the request again.'));
   });
+  // From SIGTERM on, every answer (those in flight included) says Connection: close, so a keep-alive client
+  // closes its connection after it rather than sending its next request on one the server is about to close,
+  // which would meet a reset.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (lifecycle.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: settings.overloadMaxEventLoopDelay,
     maxEventLoopUtilization: settings.overloadMaxEventLoopUtilization,
