@@ -410,8 +410,9 @@ export interface paths {
         };
         /**
          * Check that the API can serve requests
-         * @description Readiness for load balancers: 200 when the database answers and every migration has been applied,
-         *     503 otherwise, so that traffic goes elsewhere until it is. It turns 503 as soon as the instance starts
+         * @description Readiness for load balancers: 200 when the database answers, every migration has been applied and a
+         *     small write commits (on SQLite, also: the file open is still the one configured, with room on its disk),
+         *     503 with the reason otherwise, so that traffic goes elsewhere until it is. It turns 503 as soon as the instance starts
          *     shutting down, while requests in flight finish. Never cached.
          */
         get: operations["checkReadiness"];
@@ -1067,8 +1068,9 @@ export interface components {
          * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
          *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
          *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-         *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-         *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+         *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+         *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+         *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
          *     kept for 24 hours.
          */
         IdempotencyKey: string;
@@ -1219,8 +1221,9 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
                  *     kept for 24 hours.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1466,8 +1469,9 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
                  *     kept for 24 hours.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1825,8 +1829,9 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
                  *     kept for 24 hours.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2009,8 +2014,9 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no sign-in is needed) and are
                  *     kept for 24 hours.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
