@@ -142,6 +142,34 @@ describe('PostgreSQL restarts or goes away under a write load', () => {
     });
   }, 60_000);
 
+  it('a read-only database (default_transaction_read_only, as on a standby): writes 503, reads 200, /readyz 503', async () => {
+    const readOnly = async (on: boolean) => {
+      await query(postgres.url, `alter system set default_transaction_read_only = ${on ? 'on' : 'off'}`);
+      await query(postgres.url, 'select pg_reload_conf()');
+      await sleep(300);
+    };
+    await readOnly(true);
+    let write: Answer;
+    let read: Answer;
+    let ready: Answer;
+    try {
+      write = await call(server.base, 'POST', '/items', { token, body: { storeId, name: 'read-only', price: 1 } });
+      read = await call(server.base, 'GET', `/stores/${storeId}`, { token });
+      ready = await call(server.base, 'GET', '/readyz');
+    } finally {
+      await readOnly(false);
+    }
+    const after = await call(server.base, 'POST', '/items', { token, body: { storeId, name: 'writable', price: 1 } });
+    figures('postgres read-only', { write: write.status, read: read.status, readyz: ready.status, reason: ready.body.detail });
+    expect(isProperUnavailable(write)).toBe(true);
+    expect(read.status).toBe(200);
+    expect(isProperUnavailable(ready)).toBe(true);
+    expect(String(ready.body.detail)).toMatch(/read-only/);
+    expect(after.status).toBe(201);
+    expect((await call(server.base, 'GET', '/readyz')).status).toBe(200);
+    expect(await query(databaseUrl, "select 1 from items where name = 'read-only'")).toEqual([]);
+  }, 30_000);
+
   it('start-up while the database is down waits for it instead of exiting, then migrates and serves', async () => {
     const fresh = await postgres.freshDatabase();
     await postgres.halt();
