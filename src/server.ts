@@ -27,22 +27,10 @@ try {
   process.exit(1);
 }
 
-// A database that does not answer yet (PostgreSQL starting, restarting, unreachable) is waited for, not a reason
-// to exit: under a supervisor, exiting would only crash-loop until it is back. Any other error stops start-up.
-for (let attempt = 1; ; attempt++) {
-  try {
-    if (config.migrateOnStart) await migrateToLatest(db);
-    if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
-    break;
-  } catch (error) {
-    const unavailable = unavailableDatabase(error);
-    if (!unavailable) throw error;
-    const waitMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
-    console.error(`start-up: ${unavailable.detail} (${(error as Error).message}); trying again in ${waitMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
-}
+// The listener opens first, in the `starting` state: liveness answers, so a supervisor does not kill the process,
+// while readiness and every operation answer 503 until the database has answered and is migrated.
 const lifecycle = new Lifecycle();
+lifecycle.state = 'starting';
 const app = await buildApp(config, { db, lifecycle });
 connectionLost = (error) => app.log.warn({ err: error }, 'database connection lost; the pool opens a new one');
 
@@ -71,3 +59,22 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ port: config.port, host: config.host });
+
+// A database that does not answer yet (PostgreSQL starting, restarting, unreachable) is waited for, not a reason
+// to exit: under a supervisor, exiting would only crash-loop until it is back. Any other error stops start-up.
+for (let attempt = 1; lifecycle.state === 'starting'; attempt++) {
+  try {
+    if (config.migrateOnStart) await migrateToLatest(db);
+    if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
+    lifecycle.state = 'serving';
+  } catch (error) {
+    const unavailable = unavailableDatabase(error);
+    if (!unavailable) {
+      app.log.fatal({ err: error }, 'start-up failed');
+      process.exit(1);
+    }
+    const waitMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+    app.log.warn({ err: error, waitMs }, `start-up: ${unavailable.detail} Trying again.`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}

@@ -19,6 +19,7 @@ export const checkLiveness: Handler<'checkLiveness'> = async () => ({ status: 20
  */
 export const checkReadiness: Handler<'checkReadiness'> = async (_request, ctx) => {
   if (ctx.lifecycle.shuttingDown) return notReady('This instance is shutting down.');
+  if (ctx.lifecycle.state === 'starting') return notReady('This instance is starting: waiting for its database.');
   let pending: string[];
   try {
     pending = await pendingMigrations(ctx.db);

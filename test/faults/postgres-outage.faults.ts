@@ -160,7 +160,12 @@ describe('PostgreSQL restarts or goes away under a write load', () => {
       await readOnly(false);
     }
     const after = await call(server.base, 'POST', '/items', { token, body: { storeId, name: 'writable', price: 1 } });
-    figures('postgres read-only', { write: write.status, read: read.status, readyz: ready.status, reason: ready.body.detail });
+    figures('postgres read-only', {
+      write: write.status,
+      read: read.status,
+      readyz: ready.status,
+      reason: ready.body.detail,
+    });
     expect(isProperUnavailable(write)).toBe(true);
     expect(read.status).toBe(200);
     expect(isProperUnavailable(ready)).toBe(true);
@@ -170,26 +175,39 @@ describe('PostgreSQL restarts or goes away under a write load', () => {
     expect(await query(databaseUrl, "select 1 from items where name = 'read-only'")).toEqual([]);
   }, 30_000);
 
-  it('start-up while the database is down waits for it instead of exiting, then migrates and serves', async () => {
+  it('start-up while the database is down: alive and saying not-ready (503) until it is back, then serves', async () => {
     const fresh = await postgres.freshDatabase();
     await postgres.halt();
+    const port = apiPort();
+    const base = `http://127.0.0.1:${port}`;
     const starting = startServer({
       DATABASE_URL: fresh,
-      PORT: apiPort(),
+      PORT: port,
       SEED_DEMO_DATA: 'false',
       SHUTDOWN_DELAY: '0',
       ...noShedding,
     });
-    await sleep(5_000);
+    starting.catch(() => undefined);
+    const listeningMs = await waitFor(async () => (await call(base, 'GET', '/healthz')).status === 200, 60_000);
+    await sleep(2_000);
+    const live = await call(base, 'GET', '/healthz');
+    const ready = await call(base, 'GET', '/readyz');
+    const operation = await call(base, 'POST', '/users', {
+      body: { email: 'early@example.com', password: 'early password' },
+    });
     await postgres.resume();
     const late = await starting;
     try {
-      expect(late.output()).toMatch(/start-up: The database does not answer.*trying again/);
-      expect((await call(late.base, 'GET', '/readyz')).status).toBe(200);
+      figures('start-up without the database', { listeningMs: Math.round(listeningMs), readyz: ready.body.detail });
+      expect(live.status).toBe(200);
+      expect(isProperUnavailable(ready)).toBe(true);
+      expect(String(ready.body.detail)).toMatch(/starting/);
+      expect(isProperUnavailable(operation)).toBe(true);
+      expect(late.output()).toMatch(/start-up: The database does not answer/);
       const lateToken = await signUp(late.base, 'late@example.com');
       expect((await call(late.base, 'POST', '/stores', { token: lateToken, body: { name: 'Late' } })).status).toBe(201);
     } finally {
       expect(await late.stop('SIGTERM')).toBe(0);
     }
-  }, 90_000);
+  }, 120_000);
 });
