@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runOnce } from '../../src/idempotency/run-once.js';
 import { givenStore } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -122,5 +123,22 @@ describe('Idempotency-Key', () => {
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);
     expect(await storeRows()).toBe(1);
+  });
+});
+
+describe('a first request whose work fails', () => {
+  it('releases its claim, so a retry with the key runs the work instead of waiting or replaying the failure', async () => {
+    const request = { scope: 'user:release-test', key: 'fails-once', operationId: 'createStore', fingerprint: ['x'] };
+    const failure = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    await expect(
+      runOnce(t.db, request, async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await t.db.selectFrom('idempotency_keys').where('key', '=', 'fails-once').selectAll().execute()).toEqual([]);
+    const started = performance.now();
+    const outcome = await runOnce(t.db, request, async () => ({ status: 201, body: { ok: true } }));
+    expect(outcome).toEqual({ kind: 'answer', answer: { status: 201, body: { ok: true } } });
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
