@@ -66,7 +66,8 @@ for (let attempt = 1; lifecycle.state === 'starting'; attempt++) {
   try {
     if (config.migrateOnStart) await migrateToLatest(db);
     if (config.seedDemoData && (await hasNoStores(db))) await loadDemoData(db, config.passwordHashCost);
-    lifecycle.state = 'serving';
+    // A SIGTERM during start-up has moved the lifecycle on already: shutting down wins.
+    if (lifecycle.state === 'starting') lifecycle.state = 'serving';
   } catch (error) {
     const unavailable = unavailableDatabase(error);
     if (!unavailable) {

@@ -11,7 +11,8 @@ type Settings = Pick<Config, 'overloadMaxEventLoopDelay' | 'overloadMaxEventLoop
  * Answers 503 with `Retry-After`, before any other work, when the instance cannot serve a request well:
  * while the event loop is overloaded (@fastify/under-pressure samples its delay and utilisation every second),
  * so that latency and queued requests stay bounded instead of growing; while it is starting (waiting for its
- * database); and once it is shutting down and its listener has closed. Liveness is never shed: an instance that is busy is still alive.
+ * database; readiness answers then too); and once it is shutting down and its listener has closed. Liveness is
+ * never shed: an instance that is busy is still alive.
  */
 export async function registerLoadShedding(app: FastifyInstance, lifecycle: Lifecycle, settings: Settings) {
   const retryAfter = settings.overloadRetryAfter;
