@@ -433,8 +433,9 @@ export interface paths {
         };
         /**
          * Check that the API can serve requests
-         * @description Readiness for load balancers: 200 when the database answers and every migration has been applied,
-         *     503 otherwise, so that traffic goes elsewhere until it is. It turns 503 as soon as the instance starts
+         * @description Readiness for load balancers: 200 when the database answers, every migration has been applied and a
+         *     small write commits (on SQLite, also: the file open is still the one configured, with room on its disk),
+         *     503 with the reason otherwise, so that traffic goes elsewhere until it is. It turns 503 as soon as the instance starts
          *     shutting down, while requests in flight finish. Never cached.
          */
         get: operations["checkReadiness"];
@@ -947,9 +948,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The change would break a uniqueness rule, or the resource is still in use. */
+        /** @description The change would break a uniqueness rule, or the resource is still in use; or the first request with this `Idempotency-Key` is still running, and `Retry-After` says when to send it again. */
         Conflict: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfterStillRunning"];
                 "X-Request-Id": components["headers"]["RequestId"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -1063,10 +1065,12 @@ export interface components {
          * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
          *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
          *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-         *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-         *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
-         *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
-         *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
+         *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+         *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+         *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no
+         *     sign-in is needed) and to the operation (the same key sent to another operation is another request), and
+         *     are kept for 24 hours. The example key is one fixed value: sent again to the same operation with another
+         *     body, it gets that 422.
          */
         IdempotencyKey: string;
         /**
@@ -1158,6 +1162,8 @@ export interface components {
          *     expired, revoked or signed wrongly; no error code when none was sent.
          */
         WWWAuthenticate: string;
+        /** @description Sent only when the first request with this `Idempotency-Key` is still running: seconds to wait before sending it again. */
+        RetryAfterStillRunning: number;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
         /** @description How many requests a client may make in the window. */
@@ -1249,10 +1255,12 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
-                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
-                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no
+                 *     sign-in is needed) and to the operation (the same key sent to another operation is another request), and
+                 *     are kept for 24 hours. The example key is one fixed value: sent again to the same operation with another
+                 *     body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1527,10 +1535,12 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
-                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
-                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no
+                 *     sign-in is needed) and to the operation (the same key sent to another operation is another request), and
+                 *     are kept for 24 hours. The example key is one fixed value: sent again to the same operation with another
+                 *     body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1933,10 +1943,12 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
-                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
-                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no
+                 *     sign-in is needed) and to the operation (the same key sent to another operation is another request), and
+                 *     are kept for 24 hours. The example key is one fixed value: sent again to the same operation with another
+                 *     body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2138,10 +2150,12 @@ export interface operations {
                  * @description Makes a create safe to retry: send a unique key (a UUID, say), as a structured-field string (`"..."`,
                  *     as the IETF draft has it) or bare. The first request with a key creates; a retry with the same key and
                  *     body gets the first answer again (status, `Location`, body) and creates nothing. The same key with
-                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409. Keys
-                 *     belong to the caller (the signed-in user, or the client address where no sign-in is needed) and to the
-                 *     operation (the same key sent to another operation is another request), and are kept for 24 hours. The
-                 *     example key is one fixed value: sent again to the same operation with another body, it gets that 422.
+                 *     another body is 422; a retry while the first request is still running (over 5 seconds) is 409 with
+                 *     `Retry-After`. A first request that failed, or whose server died, leaves the key free again (at the
+                 *     latest 10 seconds later). Keys belong to the caller (the signed-in user, or the client address where no
+                 *     sign-in is needed) and to the operation (the same key sent to another operation is another request), and
+                 *     are kept for 24 hours. The example key is one fixed value: sent again to the same operation with another
+                 *     body, it gets that 422.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

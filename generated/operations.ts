@@ -40,7 +40,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -84,7 +84,7 @@ export const operations = {
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -148,7 +148,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -192,7 +192,7 @@ export const operations = {
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -218,7 +218,7 @@ export const operations = {
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -323,7 +323,7 @@ export const operations = {
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -367,7 +367,7 @@ export const operations = {
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -391,7 +391,7 @@ export const operations = {
       401: { contentType: 'application/problem+json', headers: [{ name: 'WWW-Authenticate', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       403: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       404: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       412: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       428: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       500: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -412,7 +412,7 @@ export const operations = {
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       406: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       408: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
-      409: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
+      409: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: false, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       413: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       415: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       422: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -766,7 +766,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['createStore']['responses'][401]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['createStore']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['createStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createStore']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createStore']['responses'][422]['content']['application/problem+json'] }
@@ -788,7 +788,7 @@ export interface Replies {
     | { status: 404; headers?: never; body: Spec['updateStore']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateStore']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['updateStore']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['updateStore']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateStore']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateStore']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateStore']['responses'][415]['content']['application/problem+json'] }
@@ -819,7 +819,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['createItem']['responses'][403]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['createItem']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['createItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createItem']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createItem']['responses'][422]['content']['application/problem+json'] }
@@ -841,7 +841,7 @@ export interface Replies {
     | { status: 404; headers?: never; body: Spec['replaceItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['replaceItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['replaceItem']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['replaceItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['replaceItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['replaceItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['replaceItem']['responses'][415]['content']['application/problem+json'] }
@@ -856,7 +856,7 @@ export interface Replies {
     | { status: 404; headers?: never; body: Spec['updateItem']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateItem']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['updateItem']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['updateItem']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateItem']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateItem']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateItem']['responses'][415]['content']['application/problem+json'] }
@@ -906,7 +906,7 @@ export interface Replies {
     | { status: 403; headers?: never; body: Spec['createTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['createTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['createTag']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['createTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['createTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['createTag']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['createTag']['responses'][422]['content']['application/problem+json'] }
@@ -928,7 +928,7 @@ export interface Replies {
     | { status: 404; headers?: never; body: Spec['updateTag']['responses'][404]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['updateTag']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['updateTag']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['updateTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['updateTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['updateTag']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['updateTag']['responses'][415]['content']['application/problem+json'] }
@@ -941,7 +941,7 @@ export interface Replies {
     | { status: 401; headers: { 'WWW-Authenticate': string }; body: Spec['deleteTag']['responses'][401]['content']['application/problem+json'] }
     | { status: 403; headers?: never; body: Spec['deleteTag']['responses'][403]['content']['application/problem+json'] }
     | { status: 404; headers?: never; body: Spec['deleteTag']['responses'][404]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['deleteTag']['responses'][409]['content']['application/problem+json'] }
     | { status: 412; headers?: never; body: Spec['deleteTag']['responses'][412]['content']['application/problem+json'] }
     | { status: 428; headers?: never; body: Spec['deleteTag']['responses'][428]['content']['application/problem+json'] }
     | { status: 500; headers?: never; body: Spec['deleteTag']['responses'][500]['content']['application/problem+json'] }
@@ -951,7 +951,7 @@ export interface Replies {
     | { status: 400; headers?: never; body: Spec['registerUser']['responses'][400]['content']['application/problem+json'] }
     | { status: 406; headers?: never; body: Spec['registerUser']['responses'][406]['content']['application/problem+json'] }
     | { status: 408; headers?: never; body: Spec['registerUser']['responses'][408]['content']['application/problem+json'] }
-    | { status: 409; headers?: never; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
+    | { status: 409; headers?: { 'Retry-After'?: number }; body: Spec['registerUser']['responses'][409]['content']['application/problem+json'] }
     | { status: 413; headers?: never; body: Spec['registerUser']['responses'][413]['content']['application/problem+json'] }
     | { status: 415; headers?: never; body: Spec['registerUser']['responses'][415]['content']['application/problem+json'] }
     | { status: 422; headers?: never; body: Spec['registerUser']['responses'][422]['content']['application/problem+json'] }

@@ -25,7 +25,7 @@ import { sendProblem } from './http/send-problem.js';
 import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
-import { serverSecrets } from './secrets/server-secrets.js';
+import { KeptSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
   db: Db;
@@ -33,6 +33,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** Where the instance is in its life; the process moves it on shutdown, readiness and load shedding read it. */
   lifecycle?: Lifecycle;
+  /** The signing secrets; server.ts passes its own, to load them once the database answers. */
+  secrets?: KeptSecrets;
   /**
    * Replaces the handlers, the security schemes and the ownership rule, keeping everything else (routing,
    * validation, the HTTP layer, the response contract): the mock server (src/mock/) answers from examples so.
@@ -43,7 +45,9 @@ export interface AppDeps {
 /** Builds the API from its config and database. It never listens: server.ts does, and tests use `inject`. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const spec = await loadSpec();
-  const secrets = await serverSecrets(deps.db, config);
+  // Read now, unless the server is still starting: it then loads them once the database answers.
+  const secrets = deps.secrets ?? new KeptSecrets(deps.db, config);
+  if (deps.lifecycle?.state !== 'starting') await secrets.load();
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -107,7 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     spec,
     handlers,
     db,
-    cursors: new CursorCodec(secrets.cursorSecret),
+    cursors: new CursorCodec(secrets),
     securitySchemes: {
       bearerAuth: async (request) => {
         const outcome = await authenticateBearer(request, db, secrets.jwtSecret, config.accessTokenTtl);
@@ -116,8 +120,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
     auth: {
-      config: { ...config, jwtSecret: secrets.jwtSecret },
-      hashKey: secrets.hashKey,
+      config: {
+        ...config,
+        get jwtSecret() {
+          return secrets.jwtSecret;
+        },
+      },
+      get hashKey() {
+        return secrets.hashKey;
+      },
       decoyHash: hashPassword(randomUUID(), config.passwordHashCost),
     },
     publicUrl: config.publicUrl,

@@ -62,7 +62,10 @@ export interface Config {
   readonly overloadMaxEventLoopUtilization: number;
   /** The `Retry-After` of a shed request, in seconds. */
   readonly overloadRetryAfter: number;
-  /** After SIGTERM, how long readiness answers 503 while requests are still taken, in milliseconds. */
+  /**
+   * After SIGTERM, how long readiness answers 503 while requests are still taken (each answer then says
+   * `Connection: close`, so keep-alive clients leave), in milliseconds.
+   */
   readonly shutdownDelay: number;
   /** After the listener closes, how long requests in flight may take before the process exits anyway, in ms. */
   readonly shutdownTimeout: number;
@@ -180,7 +183,14 @@ export function loadConfig(env: Env = process.env): Config {
       'a number from 0 (off) to 1',
     ),
     overloadRetryAfter: read('OVERLOAD_RETRY_AFTER', 10, (raw) => integerIn(raw, 1, 3600), 'seconds from 1 to 3600'),
-    shutdownDelay: read('SHUTDOWN_DELAY', 0, (raw) => integerIn(raw, 0, 300000), 'milliseconds from 0 to 300000'),
+    // In production a load balancer needs time to see readiness turn 503 before the listener closes; in
+    // development nothing is in front, and a reload (tsx watch) should not wait.
+    shutdownDelay: read(
+      'SHUTDOWN_DELAY',
+      production ? 5000 : 0,
+      (raw) => integerIn(raw, 0, 300000),
+      'milliseconds from 0 to 300000',
+    ),
     shutdownTimeout: read(
       'SHUTDOWN_TIMEOUT',
       10000,

@@ -147,7 +147,7 @@ describe('loadConfig', () => {
     }
   });
 
-  it('in production, refuses the development secrets and turns off demo data and response checks', () => {
+  it('in production, refuses the development secrets, turns off demo data and response checks, and waits 5 s on SIGTERM', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CURSOR_SECRET must be set/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set/);
     expect(
@@ -155,6 +155,7 @@ describe('loadConfig', () => {
     ).toMatchObject({
       seedDemoData: false,
       responseValidation: 'off',
+      shutdownDelay: 5000,
     });
   });
 });

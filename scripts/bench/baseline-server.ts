@@ -22,7 +22,7 @@ import { findStore } from '../../src/stores/repository.js';
 
 const env = process.env;
 const db = createDatabase(env.DATABASE_URL ?? '');
-const cursors = new CursorCodec(env.CURSOR_SECRET ?? '');
+const cursors = new CursorCodec({ cursorSecret: env.CURSOR_SECRET ?? '' });
 const jwtSecret = env.JWT_SECRET ?? '';
 
 type Parameter = { name: string; in: string; required?: boolean; schema: object };

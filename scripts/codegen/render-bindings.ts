@@ -161,7 +161,8 @@ function renderReply(id: string, r: ResponseFact): string {
   const own = r.headers.filter((h) => !isBindingHeader(h));
   if (own.length > 0) {
     const headers = own.map((h) => `${q(h.name)}${h.required ? '' : '?'}: ${h.tsType}`).join('; ');
-    parts.push(`headers: { ${headers} }`);
+    // A reply whose own headers are all optional may leave out `headers` altogether.
+    parts.push(`headers${own.some((h) => h.required) ? '' : '?'}: { ${headers} }`);
   } else {
     parts.push('headers?: never');
   }

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { SafeSqliteDialect } from './sqlite-dialect.js';
 import { cachingStatements } from './statement-cache.js';
 
 export type Db = Kysely<Database>;
@@ -22,13 +23,37 @@ export function isPostgres<DB>(db: Kysely<DB>): boolean {
  * Opens the database named by `databaseUrl`: PostgreSQL for a `postgres://` URL, otherwise SQLite (a file path,
  * created with its folder if missing, or `:memory:`).
  */
-export function createDatabase(databaseUrl: string, options: { log?: LogConfig } = {}): Db {
-  const dialect = isPostgresUrl(databaseUrl) ? postgresDialect(databaseUrl) : sqliteDialect(databaseUrl);
-  return new Kysely<Database>({ dialect, ...options });
+export function createDatabase(
+  databaseUrl: string,
+  options: { log?: LogConfig; onConnectionError?: (error: Error) => void } = {},
+): Db {
+  const { onConnectionError, ...kyselyOptions } = options;
+  if (isPostgresUrl(databaseUrl)) {
+    return new Kysely<Database>({ dialect: postgresDialect(databaseUrl, onConnectionError), ...kyselyOptions });
+  }
+  const { dialect, file } = sqliteDialect(databaseUrl);
+  const db = new Kysely<Database>({ dialect, ...kyselyOptions });
+  if (file) openedFiles.set(db, file);
+  return db;
 }
 
-function sqliteDialect(databaseUrl: string): SqliteDialect {
-  if (databaseUrl !== ':memory:') mkdirSync(dirname(databaseUrl), { recursive: true });
+/** The file a SQLite database was opened from: its path and, to notice it being replaced or removed, its inode. */
+export interface OpenedFile {
+  path: string;
+  dev: number;
+  ino: number;
+}
+
+const openedFiles = new WeakMap<object, OpenedFile>();
+
+/** The SQLite file `db` holds open; undefined for PostgreSQL and `:memory:`. */
+export function openedFileOf(db: Db): OpenedFile | undefined {
+  return openedFiles.get(db);
+}
+
+function sqliteDialect(databaseUrl: string): { dialect: SafeSqliteDialect; file?: OpenedFile } {
+  const inMemory = databaseUrl === ':memory:';
+  if (!inMemory) mkdirSync(dirname(databaseUrl), { recursive: true });
   const sqlite = new SQLite(databaseUrl);
   // WAL lets readers run beside the writer; FULL syncs every commit so an acknowledged write survives a crash
   // or power loss; the busy timeout makes a second connection wait for the lock instead of failing.
@@ -36,7 +61,10 @@ function sqliteDialect(databaseUrl: string): SqliteDialect {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: cachingStatements(sqlite) });
+  const dialect = new SafeSqliteDialect(sqlite, { database: cachingStatements(sqlite) });
+  if (inMemory) return { dialect };
+  const { dev, ino } = statSync(databaseUrl);
+  return { dialect, file: { path: databaseUrl, dev, ino } };
 }
 
 /**
@@ -45,7 +73,13 @@ function sqliteDialect(databaseUrl: string): SqliteDialect {
  */
 const require = createRequire(import.meta.url);
 
-function postgresDialect(databaseUrl: string): PostgresDialect {
+/**
+ * Time limits that turn a database that does not answer into an error within seconds, which the API answers with
+ * 503: getting a connection, a statement on the server, and a query as the client waits for it.
+ */
+export const postgresTimeouts = { connectionMs: 5_000, statementMs: 10_000, queryMs: 15_000 };
+
+function postgresDialect(databaseUrl: string, onConnectionError?: (error: Error) => void): PostgresDialect {
   const pg = require('pg') as typeof import('pg');
   // PostgreSQL's bigint (a count) arrives as a string by default; SQLite gives a number. Counts never pass 2^53.
   const int8 = 20;
@@ -54,5 +88,20 @@ function postgresDialect(databaseUrl: string): PostgresDialect {
       oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   // Each instance holds at most `max` connections; several instances share the server's max_connections.
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 10, types }) });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    types,
+    connectionTimeoutMillis: postgresTimeouts.connectionMs,
+    statement_timeout: postgresTimeouts.statementMs,
+    query_timeout: postgresTimeouts.queryMs,
+    idle_in_transaction_session_timeout: postgresTimeouts.queryMs,
+  });
+  // A connection the server ends (a restart, a failover, an administrator) emits 'error'; with no listener that
+  // would end the process. The pool drops the connection and opens a new one when next asked; queries meanwhile
+  // fail and are answered 503. Connections in use get a listener too, for an error between two of their queries.
+  const lost = (error: Error) => onConnectionError?.(error);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
+  return new PostgresDialect({ pool });
 }

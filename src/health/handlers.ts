@@ -1,4 +1,5 @@
 import { pendingMigrations } from '../db/migrate.js';
+import { whyNotWritable } from '../db/write-check.js';
 import type { Handler } from '../http/context.js';
 import { problem } from '../http/problem.js';
 
@@ -12,11 +13,13 @@ const notReady = (detail: string) => ({ ...problem(503, detail), headers: { 'Ret
 export const checkLiveness: Handler<'checkLiveness'> = async () => ({ status: 200, body: { status: 'ok' } });
 
 /**
- * Ready when the instance is not shutting down, the database answers and its schema is current; anything else
+ * Ready when the instance is not shutting down, the database answers, its schema is current and it can take a
+ * write (on SQLite: the file held open is still the one at DATABASE_URL, with room on its disk); anything else
  * is a 503 saying which, never a 500.
  */
 export const checkReadiness: Handler<'checkReadiness'> = async (_request, ctx) => {
   if (ctx.lifecycle.shuttingDown) return notReady('This instance is shutting down.');
+  if (ctx.lifecycle.state === 'starting') return notReady('This instance is starting: waiting for its database.');
   let pending: string[];
   try {
     pending = await pendingMigrations(ctx.db);
@@ -25,5 +28,10 @@ export const checkReadiness: Handler<'checkReadiness'> = async (_request, ctx) =
     return notReady('The database does not answer.');
   }
   if (pending.length > 0) return notReady(`Migrations are not applied yet: ${pending.join(', ')}.`);
+  const notWritable = await whyNotWritable(ctx.db);
+  if (notWritable) {
+    ctx.log.warn({ reason: notWritable }, 'readiness: the database cannot take writes');
+    return notReady(notWritable);
+  }
   return { status: 200, body: { status: 'ready' } };
 };

@@ -1,5 +1,7 @@
 /**
  * Where this instance is in its life, as the process sets it and readiness reports it:
+ * - `starting`: listening, but the database has not answered yet or migrations are running; liveness answers,
+ *   readiness and every operation answer 503 with Retry-After;
  * - `serving`: ready;
  * - `draining`: shutdown has begun; readiness answers 503 so load balancers stop sending traffic, while the
  *   listener still takes requests (`SHUTDOWN_DELAY`);
@@ -7,9 +9,9 @@
  *   open keep-alive connection gets 503 with `Connection: close`.
  */
 export class Lifecycle {
-  state: 'serving' | 'draining' | 'closing' = 'serving';
+  state: 'starting' | 'serving' | 'draining' | 'closing' = 'serving';
 
   get shuttingDown(): boolean {
-    return this.state !== 'serving';
+    return this.state === 'draining' || this.state === 'closing';
   }
 }

@@ -42,7 +42,7 @@ export interface BindingDeps {
 export type RunOnce = (
   request: { scope: string; key: string; operationId: string; fingerprint: unknown },
   work: (db: Db) => Promise<AnyReply>,
-) => Promise<{ kind: 'answer'; answer: AnyReply } | { kind: 'in-flight' } | { kind: 'mismatch' }>;
+) => Promise<{ kind: 'answer'; answer: AnyReply } | { kind: 'in-flight'; retryAfter: number } | { kind: 'mismatch' }>;
 
 /**
  * Registers one Fastify route per operation in openapi.yaml, so routing is done once by Fastify's router.
@@ -194,7 +194,10 @@ async function runIdempotently(
   if (outcome.kind === 'mismatch')
     return problem(422, 'This Idempotency-Key was used with another request. Use a new key.');
   if (outcome.kind === 'in-flight')
-    return problem(409, 'The request with this Idempotency-Key is still running. Retry later.');
+    return {
+      ...problem(409, 'The request with this Idempotency-Key is still running. Retry after Retry-After seconds.'),
+      headers: { 'Retry-After': outcome.retryAfter },
+    };
   return outcome.answer;
 }
 

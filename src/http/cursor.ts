@@ -14,7 +14,8 @@ export type Decoded = { ok: true; position: Position } | { ok: false; reason: st
  * Clients see only a URL-safe token; its layout is not part of the contract.
  */
 export class CursorCodec {
-  constructor(private readonly secret: string) {}
+  /** Signed with `cursorSecret`, read when a cursor is made or checked (the server may load it after start-up). */
+  constructor(private readonly keys: { readonly cursorSecret: string }) {}
 
   encode(scope: unknown, position: Position): string {
     const payload = Buffer.from(JSON.stringify([fingerprint(scope), position.value, position.id])).toString(
@@ -49,7 +50,7 @@ export class CursorCodec {
   }
 
   private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.keys.cursorSecret).update(payload).digest('base64url').slice(0, 22);
   }
 }
 

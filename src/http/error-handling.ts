@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { operations } from '../../generated/operations.js';
+import { unavailableDatabase } from '../db/unavailable.js';
 import { corsForPath } from './cors.js';
 import { loneSurrogate, notUtf8 } from './json-bodies.js';
 import { malformed, problem } from './problem.js';
@@ -11,11 +12,19 @@ const allowable = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] a
 /**
  * Makes every error an application/problem+json answer: errors Fastify raises itself (malformed JSON, body too
  * large, unsupported media type), unknown routes (404), known paths with the wrong method (405 with `Allow`),
- * and anything thrown by a handler (500, logged with the request id, saying nothing internal).
+ * anything thrown by a handler (500, logged with the request id, saying nothing internal), except a database that
+ * cannot serve now (gone, locked, full, read-only: 503 with Retry-After).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
+    const unavailable = status >= 500 ? unavailableDatabase(error) : undefined;
+    if (unavailable) {
+      // An outage of the database, not a bug: the client is told to come back, and one line says why.
+      request.log.warn({ err: error }, 'database unavailable: answered 503');
+      reply.header('retry-after', unavailable.retryAfter);
+      return sendProblem(reply, problem(503, `${unavailable.detail} Try again in ${unavailable.retryAfter} s.`));
+    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, problem(500, 'The server failed to answer this request. It has been logged.'));

@@ -24,17 +24,37 @@ export function find(db: Db, scope: string, key: string): Promise<IdempotencyRow
     .executeTakeFirst();
 }
 
-export function record(
+/**
+ * Records the answer on the claim made at `claimedAt`; false when that claim is no longer there (it was taken
+ * over as abandoned), so that the caller's transaction rolls back and its work does not count twice.
+ */
+export async function record(
   db: Db,
   scope: string,
   key: string,
+  claimedAt: string,
   answer: Pick<IdempotencyRow, 'status' | 'headers' | 'body'>,
-) {
-  return db.updateTable('idempotency_keys').set(answer).where('scope', '=', scope).where('key', '=', key).execute();
+): Promise<boolean> {
+  const result = await db
+    .updateTable('idempotency_keys')
+    .set(answer)
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('created_at', '=', claimedAt)
+    .where('status', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-export function release(db: Db, scope: string, key: string) {
-  return db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+/** Releases the pending claim made at `claimedAt` (not a newer one, not a recorded answer). */
+export function release(db: Db, scope: string, key: string, claimedAt: string) {
+  return db
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('created_at', '=', claimedAt)
+    .where('status', 'is', null)
+    .execute();
 }
 
 /** Deletes every record whose time has passed; a timer runs it (see purge-timer.ts). */

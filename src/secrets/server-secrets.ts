@@ -30,6 +30,40 @@ export async function serverSecrets(
   return Object.freeze({ jwtSecret, cursorSecret, hashKey });
 }
 
+/**
+ * The server's secrets, read once the database answers: a server starts listening before its database is up (it
+ * waits for it), and until `load()` has run no operation is served, so nothing reads them early.
+ */
+export class KeptSecrets implements ServerSecrets {
+  #loaded: ServerSecrets | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Pick<Config, 'jwtSecret' | 'cursorSecret'>,
+  ) {}
+
+  async load(): Promise<void> {
+    this.#loaded ??= await serverSecrets(this.db, this.config);
+  }
+
+  get jwtSecret(): string {
+    return this.#get().jwtSecret;
+  }
+
+  get cursorSecret(): string {
+    return this.#get().cursorSecret;
+  }
+
+  get hashKey(): Buffer {
+    return this.#get().hashKey;
+  }
+
+  #get(): ServerSecrets {
+    if (!this.#loaded) throw new Error('the server secrets are read before the database has answered');
+    return this.#loaded;
+  }
+}
+
 /** A keyed hash (HMAC-SHA-256, base64url): without the server's secret it cannot be recomputed or reversed. */
 export function keyedHash(key: Buffer, value: string): string {
   return createHmac('sha256', key).update(value).digest('base64url');

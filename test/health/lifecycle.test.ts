@@ -36,6 +36,18 @@ async function appIn(state: Lifecycle['state']) {
 }
 
 describe('the instance lifecycle', () => {
+  it('starting: alive, but not ready, and every operation is a 503 with Retry-After until the database is', async () => {
+    const app = await appIn('starting');
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().detail).toMatch(/starting/);
+    const operation = await app.inject({ url: '/stores' });
+    expect(operation.statusCode).toBe(503);
+    expect(operation.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(operation.headers['retry-after']).toBe('5');
+  });
+
   it('serving: ready, and every operation is served', async () => {
     const app = await appIn('serving');
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);

@@ -19,7 +19,7 @@ export interface ServerProcess {
 /**
  * The real server process, as `npm start` runs it, on a free loopback port and a new SQLite file
  * (or the `DATABASE_URL` given, which is then left in place), checking its own responses (strict). Resolves once
- * /healthz answers; start-up gets a minute, as the machine may be shared.
+ * /readyz answers 200 (/healthz for another entry point); start-up gets a minute, as the machine may be shared.
  * `entry` runs another entry point the same way (the mock server: `src/mock/server.ts`).
  */
 export async function startServer(env: Record<string, string> = {}, entry = 'src/server.ts'): Promise<ServerProcess> {
@@ -49,8 +49,9 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
+  // The API listens before its database is ready (it answers 503 while starting): wait for readiness.
   const answers = () =>
-    fetch(`${base}/healthz`).then(
+    fetch(`${base}${entry === 'src/server.ts' ? '/readyz' : '/healthz'}`).then(
       (r) => r.ok,
       () => false,
     );

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runOnce } from '../../src/idempotency/run-once.js';
 import { keyedHash, serverSecrets } from '../../src/secrets/server-secrets.js';
 import { givenStore } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -111,17 +112,61 @@ describe('Idempotency-Key', () => {
     const response = await create('elsewhere', 'X');
     expect(response.statusCode).toBe(409);
     expect(response.data.detail).toContain('still running');
+    // The claim is 5 s old when the wait ends: it would be taken over as abandoned in about 5 s more.
+    const retryAfter = Number(response.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(6);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     expect(await storeRows()).toBe(0);
   });
 
-  it('takes over a claim left by a request that died a minute ago, and creates once', async () => {
+  it("goes by the database's clock: a fresh claim is not taken as abandoned by a process whose clock runs 90 s ahead", async () => {
     await t.db
       .insertInto('idempotency_keys')
-      .values(await pendingClaim(new Date(Date.now() - 120_000)))
+      .values(await pendingClaim(new Date()))
+      .execute();
+    // Only this process's Date moves; the database reads the system clock itself, as another instance would.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 90_000);
+    try {
+      const response = await create('elsewhere', 'X');
+      expect(response.statusCode).toBe(409);
+      expect(await storeRows()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes over a claim left by a request that died 11 s ago, and creates once', async () => {
+    await t.db
+      .insertInto('idempotency_keys')
+      .values(await pendingClaim(new Date(Date.now() - 11_000)))
       .execute();
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);
     expect((await create('elsewhere', 'X')).statusCode).toBe(201);
     expect(await storeRows()).toBe(1);
+  });
+});
+
+describe('a first request whose work fails', () => {
+  it('releases its claim, so a retry with the key runs the work instead of waiting or replaying the failure', async () => {
+    const request = { scope: 'user:release-test', key: 'fails-once', operationId: 'createStore', fingerprint: ['x'] };
+    const key = Buffer.alloc(32, 7);
+    const failure = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    await expect(
+      runOnce(
+        t.db,
+        request,
+        async () => {
+          throw failure;
+        },
+        key,
+      ),
+    ).rejects.toBe(failure);
+    expect(await t.db.selectFrom('idempotency_keys').where('key', '=', 'fails-once').selectAll().execute()).toEqual([]);
+    const started = performance.now();
+    const outcome = await runOnce(t.db, request, async () => ({ status: 201, body: { ok: true } }), key);
+    expect(outcome).toEqual({ kind: 'answer', answer: { status: 201, body: { ok: true } } });
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
