@@ -4,6 +4,7 @@ import * as initial from './migrations/20261124T000000-initial.js';
 import * as users from './migrations/20261124T010000-users.js';
 import * as idempotency from './migrations/20261124T020000-idempotency.js';
 import * as postgresParity from './migrations/20261125T000000-postgres-parity.js';
+import * as nameSearch from './migrations/20261129T000000-name-search.js';
 
 // Listed by hand, oldest first, so the set of migrations is explicit and works the same from source or a bundle.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '20261124T010000-users': users,
   '20261124T020000-idempotency': idempotency,
   '20261125T000000-postgres-parity': postgresParity,
+  '20261129T000000-name-search': nameSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
