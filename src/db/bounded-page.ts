@@ -31,6 +31,8 @@ export interface Position {
 export interface Residual {
   /** The condition, on the listed table's columns (`items.name`, …). */
   where: RawBuilder<unknown>;
+  /** True when `through` serves it: then only the candidates way checks it. */
+  servedThrough?: boolean;
   /** A query of the rows meeting it, through an index of its own, as one column `key` (the row's `id` or `rowid`). */
   candidates?: { select: RawBuilder<unknown>; key: 'id' | 'rowid' } | undefined;
 }
@@ -42,6 +44,11 @@ export interface PageRequest<R> {
   residuals: Residual[];
   /** The sort column, unqualified; the id breaks ties in the same direction. */
   order: { column: string; descending: boolean };
+  /**
+   * Another index to read the order from, joined to the table: a tag's links carry their item's sort values
+   * (`item_tags.item_name`, …). Its `served` conditions replace the table's for the index and scan ways.
+   */
+  through?: { from: RawBuilder<unknown>; column: string; id: string; served: RawBuilder<unknown>[] } | undefined;
   sortValue(row: R): string | number;
   after: Position | undefined;
   limit: number;
@@ -54,24 +61,39 @@ export interface Page<R> {
 }
 
 export async function boundedPage<R extends { id: string }>(db: Db, request: PageRequest<R>): Promise<Page<R>> {
-  const { table, order, after, limit } = request;
+  const { table, order, after, limit, through } = request;
   const t = sql.table(table);
+  const direction = sql.raw(order.descending ? 'desc' : 'asc');
+  const keysetOn = (column: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
+    after ? [sql`(${column}, ${id}) ${sql.raw(order.descending ? '<' : '>')} (${after.value}, ${after.id})`] : [];
   const column = sql.ref(`${table}.${order.column}`);
   const id = sql.ref(`${table}.id`);
-  const direction = sql.raw(order.descending ? 'desc' : 'asc');
   const orderBy = sql`order by ${column} ${direction}, ${id} ${direction}`;
-  const keyset = after
-    ? [sql`(${column}, ${id}) ${sql.raw(order.descending ? '<' : '>')} (${after.value}, ${after.id})`]
-    : [];
-  const range = [...request.served, ...keyset];
+  const range = [...request.served, ...keysetOn(column, id)];
   const residual = request.residuals.map((r) => r.where);
+  // The index and scan ways read the order from `through` when there is one.
+  const ordered = through
+    ? (() => {
+        const c = sql.ref(through.column);
+        const i = sql.ref(through.id);
+        return {
+          from: through.from,
+          column: c,
+          id: i,
+          orderBy: sql`order by ${c} ${direction}, ${i} ${direction}`,
+          range: [...through.served, ...keysetOn(c, i)],
+          residual: request.residuals.filter((r) => !r.servedThrough).map((r) => r.where),
+        };
+      })()
+    : { from: t, column, id, orderBy, range, residual };
   const pageOf = (rows: R[]): Page<R> => {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { rows: rows.slice(0, limit), next: last && { value: request.sortValue(last), id: last.id } };
   };
 
-  if (residual.length === 0) {
-    const { rows } = await sql<R>`select ${t}.* from ${t} ${where(range)} ${orderBy} limit ${limit + 1}`.execute(db);
+  if (ordered.residual.length === 0) {
+    const { rows } = await sql<R>`select ${t}.* from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
+      limit ${limit + 1}`.execute(db);
     return pageOf(rows);
   }
 
@@ -89,12 +111,19 @@ export async function boundedPage<R extends { id: string }>(db: Db, request: Pag
   }
 
   // Read at most `scanBudget` rows of the sort order's index; keep those that pass.
-  const read = sql`select ${t}.* from ${t} ${where(range)} ${orderBy} limit ${scanBudget}`;
-  const { rows } =
-    await sql<R>`select * from (${read}) as ${t} ${where(residual)} ${orderBy} limit ${limit + 1}`.execute(db);
+  // Through another index, its order columns come along (as sort_key, sort_id) so that the outer query keeps the
+  // order it was read in rather than sorting again.
+  const read = sql`select ${t}.*${through ? sql`, ${ordered.column} as sort_key, ${ordered.id} as sort_id` : sql``}
+    from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy} limit ${scanBudget}`;
+  const outerOrder = through
+    ? sql`order by ${sql.ref(`${table}.sort_key`)} ${direction}, ${sql.ref(`${table}.sort_id`)} ${direction}`
+    : orderBy;
+  const { rows } = await sql<R>`select * from (${read}) as ${t} ${where(ordered.residual)} ${outerOrder}
+    limit ${limit + 1}`.execute(db);
   if (rows.length > limit) return pageOf(rows);
-  const lastRead = await sql<{ value: string | number; id: string }>`select ${column} as value, ${id} as id
-    from ${t} ${where(range)} ${orderBy} limit 1 offset ${scanBudget - 1}`.execute(db);
+  const lastRead = await sql<{ value: string | number; id: string }>`select ${ordered.column} as value,
+    ${ordered.id} as id from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
+    limit 1 offset ${scanBudget - 1}`.execute(db);
   const stop = lastRead.rows[0];
   return { rows, next: stop && { value: stop.value, id: stop.id } };
 }

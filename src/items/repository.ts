@@ -1,5 +1,5 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
-import { boundedPage, type Page, type Residual } from '../db/bounded-page.js';
+import { boundedPage, type Page, type PageRequest, type Residual } from '../db/bounded-page.js';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { nameContains } from '../db/keyset.js';
@@ -11,6 +11,7 @@ export type TagRef = { itemId: string; id: string; name: string };
 
 const sortColumns = { name: 'name', price: 'price_cents', createdAt: 'created_at' } as const;
 export type ItemSortField = keyof typeof sortColumns;
+const tagLinkColumns = { name: 'item_name', price: 'item_price_cents', createdAt: 'item_created_at' } as const;
 
 export interface ItemFilter {
   storeId?: string | undefined;
@@ -33,21 +34,34 @@ export function findItem(db: Db, id: string): Promise<ItemRow | undefined> {
  * a tag, a price range under another sort, and `q` are checked through their own indexes or within a bounded read
  * of that order (see `boundedPage`).
  */
-export function listItems(
+export async function listItems(
   db: Db,
   filter: ItemFilter,
   order: { field: ItemSortField; descending: boolean },
   after: { value: string | number; id: string } | undefined,
   limit: number,
 ): Promise<Page<ItemRow>> {
+  let storeId = filter.storeId;
+  if (filter.tagId !== undefined && storeId !== undefined) {
+    // A tag is on its own store's items only: another store's id leaves nothing, the same one adds nothing.
+    const tag = await db
+      .selectFrom('tags')
+      .select('store_id')
+      .where('id', '=', filter.tagId)
+      .limit(1)
+      .executeTakeFirst();
+    if (tag?.store_id !== storeId) return { rows: [], next: undefined };
+    storeId = undefined;
+  }
   const served: RawBuilder<unknown>[] = [];
   const residuals: Residual[] = [];
-  const store = filter.storeId === undefined ? [] : [sql`items.store_id = ${filter.storeId}`];
+  const store = storeId === undefined ? [] : [sql`items.store_id = ${storeId}`];
   served.push(...store);
-  const price = [
-    ...(filter.minCents === undefined ? [] : [sql`items.price_cents >= ${filter.minCents}`]),
-    ...(filter.maxCents === undefined ? [] : [sql`items.price_cents <= ${filter.maxCents}`]),
+  const priceOf = (column: string) => [
+    ...(filter.minCents === undefined ? [] : [sql`${sql.ref(column)} >= ${filter.minCents}`]),
+    ...(filter.maxCents === undefined ? [] : [sql`${sql.ref(column)} <= ${filter.maxCents}`]),
   ];
+  const price = priceOf('items.price_cents');
   if (order.field === 'price') served.push(...price);
   else if (price.length > 0) {
     // By price within the store when there is one: (store_id, price_cents, id), else (price_cents, id).
@@ -55,11 +69,23 @@ export function listItems(
     const select = sql`select items.id as key from items where ${conditions}`;
     residuals.push({ where: sql`(${conditions})`, candidates: { select, key: 'id' } });
   }
+  let through: PageRequest<ItemRow>['through'];
   if (filter.tagId !== undefined) {
     residuals.push({
       where: sql`exists (select 1 from item_tags where item_tags.item_id = items.id and item_tags.tag_id = ${filter.tagId})`,
       candidates: { select: sql`select item_id as key from item_tags where tag_id = ${filter.tagId}`, key: 'id' },
+      servedThrough: true,
     });
+    // A tag's links carry their item's sort values (migration 20261129T000100): its items in any order are a range.
+    through = {
+      from: sql`item_tags join items on items.id = item_tags.item_id`,
+      column: `item_tags.${tagLinkColumns[order.field]}`,
+      id: 'item_tags.item_id',
+      served: [
+        sql`item_tags.tag_id = ${filter.tagId}`,
+        ...(order.field === 'price' ? priceOf('item_tags.item_price_cents') : []),
+      ],
+    };
   }
   if (filter.q !== undefined) residuals.push(nameContains(db, 'items', filter.q));
   return boundedPage<ItemRow>(db, {
@@ -67,6 +93,7 @@ export function listItems(
     served,
     residuals,
     order: { column: sortColumns[order.field], descending: order.descending },
+    through,
     sortValue: (row) => sortValue(row, order.field),
     after,
     limit,

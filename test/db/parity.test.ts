@@ -108,6 +108,37 @@ describe('q through the name-search index, and pages read within a budget', () =
     expect((await t.request({ method: 'GET', url: '/tags?q=clair' })).data.tags).toEqual([]);
   });
 
+  it('lists a tag’s items in each order from its links, which follow their items’ renames and new prices', async () => {
+    const store = await givenStore(t, 'Tagged');
+    const other = await givenStore(t, 'Other');
+    const tag = await givenTag(t, store.id, 'sale');
+    const made = [];
+    for (const [name, price] of [
+      ['b', 2],
+      ['a', 3],
+      ['c', 1],
+    ] as const) {
+      const item = await givenItem(t, store.id, name, price);
+      expect((await t.request({ method: 'PUT', url: `/items/${item.id}/tags/${tag.id}` })).statusCode).toBe(200);
+      made.push(item);
+    }
+    const patch = (id: string, payload: object) =>
+      t.request({
+        method: 'PATCH',
+        url: `/items/${id}`,
+        headers: { 'content-type': 'application/merge-patch+json' },
+        payload,
+      });
+    expect((await patch((made[0] as { id: string }).id, { name: 'z', price: 0.5 })).statusCode).toBe(200);
+    const names = async (query: string) =>
+      (await walkPages<{ name: string }>(t, `/items?tagId=${tag.id}&limit=2&${query}`, 'items')).all.map((i) => i.name);
+    expect(await names('sort=name')).toEqual(['a', 'c', 'z']);
+    expect(await names('sort=-price')).toEqual(['a', 'c', 'z']);
+    expect(await names('sort=price&minPrice=0.5&maxPrice=1')).toEqual(['z', 'c']);
+    expect(await names(`sort=name&storeId=${store.id}`)).toEqual(['a', 'c', 'z']);
+    expect(await names(`sort=name&storeId=${other.id}`)).toEqual([]);
+  });
+
   it('splits pages the same way on both databases when a filter is read within the budget', async () => {
     const store = await givenStore(t, 'Budget');
     const now = '2026-11-29T00:00:00.000Z';
