@@ -73,11 +73,11 @@ export interface paths {
          * @description The single way to list items, across all stores or filtered. Filters combine with AND: `storeId`,
          *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a substring of the name,
          *     ignoring the case of A to Z). `sort` orders the page; ties are broken by id, so paging is stable.
-         *     Every page costs about the same however many items there are. `storeId`, and `minPrice`/`maxPrice`
-         *     with `sort=price` or `-price`, are ranges of the index in the sort order. `tagId`, a price range under
-         *     another sort, and `q` are looked up in their own indexes when they match at most 1,000 items;
-         *     otherwise the page reads at most 1,000 items in the sort order from the cursor on, and may then hold
-         *     fewer than `limit` items, or none, while `next` continues after the last item read.
+         *     Every page costs about the same however many items there are. `storeId`, `tagId`, and
+         *     `minPrice`/`maxPrice` with `sort=price` or `-price`, are ranges of an index in the sort order. A price
+         *     range under another sort, and `q`, are looked up in their own indexes when they match at most 1,000
+         *     items; otherwise the page reads at most 1,000 items in the sort order from the cursor on, and may then
+         *     hold fewer than `limit` items, or none, while `next` continues after the last item read.
          */
         get: operations["listItems"];
         put?: never;
