@@ -73,9 +73,11 @@ export interface paths {
          * @description The single way to list items, across all stores or filtered. Filters combine with AND: `storeId`,
          *     `tagId` (items carrying that tag), `minPrice` and `maxPrice` (inclusive) and `q` (a substring of the name,
          *     ignoring the case of A to Z). `sort` orders the page; ties are broken by id, so paging is stable.
-         *     Every page reads one index range, so it costs the same however many items there are, with two
-         *     exceptions: `q` scans names in order until the page is full, and `tagId` reads all of that tag's links
-         *     and sorts them (a tag is on at most as many items as its store has).
+         *     Every page costs about the same however many items there are. `storeId`, `tagId`, and
+         *     `minPrice`/`maxPrice` with `sort=price` or `-price`, are ranges of an index in the sort order. A price
+         *     range under another sort, and `q`, are looked up in their own indexes when they match at most 1,000
+         *     items; otherwise the page reads at most 1,000 items in the sort order from the cursor on, and may then
+         *     hold fewer than `limit` items, or none, while `next` continues after the last item read.
          */
         get: operations["listItems"];
         put?: never;
@@ -484,7 +486,9 @@ export interface components {
         Description: string | null;
         /**
          * Format: uri
-         * @description The absolute URL of the next page. Absent on the last page; never null.
+         * @description The absolute URL of the next page. Absent on the last page; never null. A page with fewer results than
+         *     `limit`, even none, may still have a next page when its filters could not be served from an index in
+         *     its order (each page reads a bounded number of rows): follow `next` until it is absent.
          * @example http://localhost:3000/items?limit=20&cursor=eyJ2IjpbIm15IGl0ZW0iXX0.c2ln
          */
         NextLink: string;
@@ -1121,11 +1125,26 @@ export interface components {
         MinPrice: components["schemas"]["Price"];
         /** @description Only items priced at most this much. */
         MaxPrice: components["schemas"]["Price"];
-        /** @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+        /**
+         * @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+         *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+         *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 stores per page,
+         *     so its pages may be short; follow `next` until it is absent.
+         */
         StoreNameQuery: string;
-        /** @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+        /**
+         * @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+         *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+         *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 items per page,
+         *     so its pages may be short; follow `next` until it is absent.
+         */
         ItemNameQuery: string;
-        /** @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+        /**
+         * @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+         *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+         *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 tags per page,
+         *     so its pages may be short; follow `next` until it is absent.
+         */
         TagNameQuery: string;
         /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
         IncludeItems: "items";
@@ -1190,7 +1209,12 @@ export interface operations {
     listStores: {
         parameters: {
             query?: {
-                /** @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+                /**
+                 * @description Only stores whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+                 *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+                 *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 stores per page,
+                 *     so its pages may be short; follow `next` until it is absent.
+                 */
                 q?: components["parameters"]["StoreNameQuery"];
                 /** @description `items` embeds each store's first items (at most 20, by name) and a link to the rest. */
                 include?: components["parameters"]["IncludeItems"];
@@ -1472,7 +1496,12 @@ export interface operations {
                 minPrice?: components["parameters"]["MinPrice"];
                 /** @description Only items priced at most this much. */
                 maxPrice?: components["parameters"]["MaxPrice"];
-                /** @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+                /**
+                 * @description Only items whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+                 *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+                 *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 items per page,
+                 *     so its pages may be short; follow `next` until it is absent.
+                 */
                 q?: components["parameters"]["ItemNameQuery"];
                 /** @description The order of the items. A leading `-` sorts descending. Ties are broken by id. */
                 sort?: components["parameters"]["ItemSort"];
@@ -1882,7 +1911,12 @@ export interface operations {
                  * @example 01936d3e-7a8b-7c3d-9e4f-5a6b7c8d9e0f
                  */
                 storeId?: components["parameters"]["StoreIdQuery"];
-                /** @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match themselves. */
+                /**
+                 * @description Only tags whose name contains this text. Case is ignored for the letters A to Z only; `%` and `_` match
+                 *     themselves. A text with three letters or digits (A-Z, a-z, 0-9) in a row is looked up in a trigram index
+                 *     of names; any other text (shorter, or of other characters) is checked in at most 1,000 tags per page,
+                 *     so its pages may be short; follow `next` until it is absent.
+                 */
                 q?: components["parameters"]["TagNameQuery"];
                 /** @description The most results on one page. */
                 limit?: components["parameters"]["Limit"];

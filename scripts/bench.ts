@@ -10,10 +10,18 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Measurement, measure } from './bench/load.js';
-import { markdown, type Report, type ScenarioResult, writeReport } from './bench/report.js';
+import {
+  markdown,
+  type Report,
+  type ScenarioResult,
+  scaleMarkdown,
+  writeReport,
+  writeScaleReport,
+} from './bench/report.js';
+import { scaleScenarios, scaleTarget } from './bench/scale.js';
 import { type Scenario, scenarios } from './bench/scenarios.js';
 import { type Seeded, seed } from './bench/seed.js';
 import { memoryMiB, type Server, startServer, stopServer } from './bench/servers.js';
@@ -204,34 +212,52 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
   };
 }
 
-/** listItems p50 with one connection on a small and a large catalogue, alternating, each the median of 3 runs. */
+/**
+ * The scale check: each list scenario of scale.ts with one connection on a small and a large catalogue, the two
+ * servers measured in turn (small, large, then large, small), p50 and p99 each the median of the rounds after a
+ * warm-up round.
+ */
 async function scale(): Promise<NonNullable<Report['scale']>> {
   const smallItems = 10_000;
   const largeItems = settings.scaleItems;
-  const sizes = [smallItems, largeItems];
   const servers: Server[] = [];
-  const lists: Scenario[] = [];
-  for (const items of sizes) {
+  const lists: Scenario[][] = [];
+  for (const items of [smallItems, largeItems]) {
     const file = join(folder, `scale-${items}.db`);
+    const started = Date.now();
     const seeded = await seed(file, { stores: 100, items, tags: 1000 }, secrets.JWT_SECRET);
-    log(`seeded ${items} items for the scale check`);
+    log(`seeded ${items} items for the scale check in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     servers.push(await start('stores-api', file, `/stores/${seeded.storeIds[0]}`));
-    const [, listItems] = scenarios(seeded, new Map());
-    if (listItems) lists.push(listItems);
+    lists.push(scaleScenarios(seeded, items, secrets.CURSOR_SECRET, seeded.tagIds));
   }
-  const p50s: number[][] = [[], []];
-  const options = { seconds: Math.min(3, settings.seconds), connections: 1 };
-  for (let round = 0; round < 4; round++) {
-    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
-      const server = servers[i] as Server;
-      const result = await measure(server, lists[i] as Scenario, options);
-      if (round > 0) p50s[i]?.push(result.p50Ms);
+  const names = (lists[0] ?? []).map((s) => s.name);
+  const runs = names.map(() => [[], []] as Measurement[][]);
+  const options = { seconds: knob('BENCH_SCALE_SECONDS', 2), connections: 1 };
+  const rounds = knob('BENCH_SCALE_ROUNDS', 3);
+  for (let round = 0; round < rounds; round++) {
+    for (const [s, name] of names.entries()) {
+      for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        const result = await measure(servers[i] as Server, lists[i]?.[s] as Scenario, options);
+        if (round > 0 || rounds === 1) runs[s]?.[i]?.push(result);
+        log(
+          `scale round ${round} ${name} ${i === 0 ? smallItems : largeItems}: p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms`,
+        );
+      }
     }
   }
   for (const server of servers) await stop(server);
-  const smallP50Ms = median(p50s[0] ?? []);
-  const largeP50Ms = median(p50s[1] ?? []);
-  return { smallItems, largeItems, smallP50Ms, largeP50Ms, ratio: largeP50Ms / smallP50Ms };
+  const rows = names.map((name, s) => {
+    const [small, large] = (runs[s] ?? []).map((r) => ({
+      p50Ms: median(r.map((m) => m.p50Ms)),
+      p99Ms: median(r.map((m) => m.p99Ms)),
+    }));
+    return {
+      name,
+      small: small ?? { p50Ms: Number.NaN, p99Ms: Number.NaN },
+      large: large ?? { p50Ms: Number.NaN, p99Ms: Number.NaN },
+    };
+  });
+  return { smallItems, largeItems, target: scaleTarget, rows, load: loadavg() };
 }
 
 try {
@@ -241,15 +267,25 @@ try {
     if (build.status !== 0) throw new Error('npm run build failed');
   }
   const databaseUrl = join(folder, 'bench.db');
-  const seeded = await seed(databaseUrl, { stores: 100, items: settings.items, tags: 1000 }, secrets.JWT_SECRET);
-  log(`seeded 100 stores, ${settings.items} items, 1000 tags in ${databaseUrl}`);
-  const report: Report = await compare(seeded, databaseUrl);
-  const scaled = settings.scaleItems > 0 ? await scale() : undefined;
-  if (scaled) report.scale = scaled;
-  console.log(`\n${markdown(report)}`);
-  if (output) {
-    writeReport(resolve(root, output), report);
-    log(`wrote ${output}/results.json and ${output}/results.md`);
+  const seeded =
+    only?.join() === 'scale'
+      ? undefined
+      : await seed(databaseUrl, { stores: 100, items: settings.items, tags: 1000 }, secrets.JWT_SECRET);
+  if (seeded) log(`seeded 100 stores, ${settings.items} items, 1000 tags in ${databaseUrl}`);
+  if (only?.join() === 'scale') {
+    // `BENCH_ONLY=scale`: the scale check alone, written beside the full results.
+    const scaled = await scale();
+    console.log(`\n${scaleMarkdown(scaled)}`);
+    if (output) writeScaleReport(resolve(root, output), scaled);
+  } else {
+    const report: Report = await compare(seeded as Seeded, databaseUrl);
+    const scaled = settings.scaleItems > 0 ? await scale() : undefined;
+    if (scaled) report.scale = scaled;
+    console.log(`\n${markdown(report)}`);
+    if (output) {
+      writeReport(resolve(root, output), report);
+      log(`wrote ${output}/results.json and ${output}/results.md`);
+    }
   }
 } finally {
   for (const server of [...started]) await stopServer(server);

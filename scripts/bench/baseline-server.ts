@@ -77,13 +77,11 @@ app.get<{ Querystring: ListItemsQuery }>(
     const query = request.query;
     const order = parseSort(query.sort);
     const page = await items.listItems(db, itemFilter(query), order, undefined, query.limit);
-    const last = page.hasMore ? page.rows.at(-1) : undefined;
     const body: { items: unknown[]; next?: string } = { items: await toItems(db, page.rows) };
-    if (last) {
+    if (page.next) {
       const next = new URL('/items', origin(request));
       for (const [name, value] of Object.entries(query)) if (name !== 'cursor') next.searchParams.set(name, `${value}`);
-      const position = { value: items.sortValue(last, order.field), id: last.id };
-      next.searchParams.set('cursor', cursors.encode(listItemsScope(query), position));
+      next.searchParams.set('cursor', cursors.encode(listItemsScope(query), page.next));
       body.next = next.href;
     }
     return body;

@@ -12,6 +12,21 @@ export interface ScenarioResult {
   ratio: number;
 }
 
+export interface Scale {
+  smallItems: number;
+  largeItems: number;
+  /** The most the large catalogue's p50 or p99 may be, as a multiple of the small one's. */
+  target: number;
+  rows: { name: string; small: Latency; large: Latency }[];
+  /** The machine's load average (1, 5, 15 minutes) when the check ended. */
+  load: number[];
+}
+
+interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface Report {
   date: string;
   node: string;
@@ -21,7 +36,7 @@ export interface Report {
   scenarios: ScenarioResult[];
   startupMs: { runs: number[]; median: number; cpuMedian: number | undefined };
   peakRssMiB: { api: number | undefined; baseline: number | undefined };
-  scale?: { smallItems: number; largeItems: number; smallP50Ms: number; largeP50Ms: number; ratio: number };
+  scale?: Scale;
 }
 
 const fixed = (value: number | undefined, digits = 0) => (value === undefined ? 'n/a' : value.toFixed(digits));
@@ -48,16 +63,34 @@ export function markdown(report: Report): string {
       `${fixed(report.startupMs.cpuMedian)} ms of CPU. Peak RSS over the whole run (VmHWM): ` +
       `stores-api ${fixed(report.peakRssMiB.api)} MiB (target < 150), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
   ];
-  if (report.scale) {
-    const s = report.scale;
-    lines.push(
-      '',
-      `Scale, \`listItems\` (storeId filter, page of 20, one connection): p50 ${fixed(s.smallP50Ms, 3)} ms on ` +
-        `${s.smallItems.toLocaleString('en')} items, ${fixed(s.largeP50Ms, 3)} ms on ${s.largeItems.toLocaleString('en')}: ` +
-        `${s.ratio.toFixed(2)}× (target ≤ 1.5×).`,
-    );
-  }
+  if (report.scale) lines.push('', scaleMarkdown(report.scale));
   return `${lines.join('\n')}\n`;
+}
+
+/** The scale table: each scenario's p50 and p99 on both catalogues and the ratios against the target. */
+export function scaleMarkdown(scale: Scale): string {
+  const ratio = (large: number, small: number) => `${(large / small).toFixed(2)}×`;
+  const within = (row: Scale['rows'][0]) =>
+    Math.max(row.large.p50Ms / row.small.p50Ms, row.large.p99Ms / row.small.p99Ms) <= scale.target ? 'yes' : 'no';
+  const small = scale.smallItems.toLocaleString('en');
+  const large = scale.largeItems.toLocaleString('en');
+  return [
+    `Scale check, \`listItems\`, page of 20, one connection (load average ${scale.load.map((l) => l.toFixed(1)).join(', ')} at the end):`,
+    '',
+    `| scenario | p50 ms, ${small} items | p50 ms, ${large} | p50 ratio | p99 ms, ${small} | p99 ms, ${large} | p99 ratio | within ${scale.target}× |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...scale.rows.map(
+      (r) =>
+        `| ${r.name} | ${fixed(r.small.p50Ms, 2)} | ${fixed(r.large.p50Ms, 2)} | ${ratio(r.large.p50Ms, r.small.p50Ms)} | ` +
+        `${fixed(r.small.p99Ms, 2)} | ${fixed(r.large.p99Ms, 2)} | ${ratio(r.large.p99Ms, r.small.p99Ms)} | ${within(r)} |`,
+    ),
+  ].join('\n');
+}
+
+export function writeScaleReport(folder: string, scale: Scale): void {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'scale.json'), `${JSON.stringify(scale, null, 2)}\n`);
+  writeFileSync(join(folder, 'scale.md'), `${scaleMarkdown(scale)}\n`);
 }
 
 export function writeReport(folder: string, report: Report): void {

@@ -17,6 +17,7 @@ export interface SeedSize {
 export interface Seeded {
   storeIds: string[];
   itemIds: string[];
+  tagIds: string[];
   /** A bearer token of the stores' owner, valid for the whole run. */
   accessToken: string;
 }
@@ -81,5 +82,5 @@ export async function seed(file: string, size: SeedSize, jwtSecret: string): Pro
   sqlite.close();
 
   const accessToken = await issueAccessToken(jwtSecret, userId, sessionId, 24 * 3600);
-  return { storeIds, itemIds, accessToken };
+  return { storeIds, itemIds, tagIds, accessToken };
 }

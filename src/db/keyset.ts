@@ -1,4 +1,7 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Residual } from './bounded-page.js';
+import { isPostgres } from './database.js';
+import type { Database } from './schema.js';
 
 /** The order of a keyset page: a sort column with the row id as tie-breaker, both in one direction. */
 export interface KeysetOrder {
@@ -48,4 +51,26 @@ function containsPattern(text: string): string {
 export function containsIgnoringAsciiCase(column: string, text: string) {
   const folded = containsPattern(text).replace(/[A-Z]/g, (c) => c.toLowerCase());
   return sql<boolean>`lower(${sql.ref(column)}) like ${folded} escape '\\'`;
+}
+
+/**
+ * `q` as a filter of a bounded page: the exact condition (`containsIgnoringAsciiCase`), and, when the text holds
+ * three ASCII letters or digits in a row, the rows the name-search index lists for it (migration
+ * `20261129T000000-name-search`): SQLite's FTS5 trigram table of lower(name), asked for the text as a phrase (a
+ * substring: consecutive trigrams), or PostgreSQL's pg_trgm GIN index on lower(name). Shorter or other texts (`ab`,
+ * `%%%`, `日本語`) give pg_trgm no trigram to look up, so on both databases, alike, they are read in the sort
+ * order's index within its budget (see bounded-page.ts).
+ */
+export function nameContains(db: Kysely<Database>, table: 'stores' | 'items' | 'tags', text: string): Residual {
+  const where = containsIgnoringAsciiCase(`${table}.name`, text);
+  if (!/[A-Za-z0-9]{3}/.test(text)) return { where };
+  if (isPostgres(db)) {
+    return { where, candidates: { key: 'id', select: sql`select id as key from ${sql.table(table)} where ${where}` } };
+  }
+  const search = sql.table(`${table}_name_search`);
+  const phrase = `"${text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replaceAll('"', '""')}"`;
+  return {
+    where,
+    candidates: { key: 'rowid', select: sql`select rowid as key from ${search} where ${search} match ${phrase}` },
+  };
 }

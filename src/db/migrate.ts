@@ -4,7 +4,9 @@ import * as initial from './migrations/20261124T000000-initial.js';
 import * as users from './migrations/20261124T010000-users.js';
 import * as idempotency from './migrations/20261124T020000-idempotency.js';
 import * as postgresParity from './migrations/20261125T000000-postgres-parity.js';
+import * as nameSearch from './migrations/20261129T000000-name-search.js';
 import * as security from './migrations/20261129T000000-security.js';
+import * as tagLinksInItemOrder from './migrations/20261129T000100-tag-links-in-item-order.js';
 
 // Listed by hand, oldest first, so the set of migrations is explicit and works the same from source or a bundle.
 const migrations: Record<string, Migration> = {
@@ -12,7 +14,9 @@ const migrations: Record<string, Migration> = {
   '20261124T010000-users': users,
   '20261124T020000-idempotency': idempotency,
   '20261125T000000-postgres-parity': postgresParity,
+  '20261129T000000-name-search': nameSearch,
   '20261129T000000-security': security,
+  '20261129T000100-tag-links-in-item-order': tagLinksInItemOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,17 +15,7 @@ export const listItems: Handler<'listItems'> = async ({ query }, ctx) => {
   if (!start.ok) return start.problem;
   const order = parseSort(query.sort);
   const page = await items.listItems(ctx.db, itemFilter(query), order, start.position, query.limit);
-  const last = page.hasMore ? page.rows.at(-1) : undefined;
-  const next = nextLink(
-    ctx,
-    '/items',
-    { ...query, cursor: undefined },
-    scope,
-    last && {
-      value: items.sortValue(last, order.field),
-      id: last.id,
-    },
-  );
+  const next = nextLink(ctx, '/items', { ...query, cursor: undefined }, scope, page.next);
   return { status: 200, body: { items: await toItems(ctx.db, page.rows), ...(next && { next }) } };
 };
 

@@ -1,15 +1,17 @@
-import type { Selectable } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { boundedPage, type Page, type PageRequest, type Residual } from '../db/bounded-page.js';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
-import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
+import { nameContains } from '../db/keyset.js';
 import type { ItemTable } from '../db/schema.js';
 
 export type ItemRow = Selectable<ItemTable>;
 export type ItemChanges = Partial<Pick<ItemRow, 'name' | 'description' | 'price_cents'>>;
 export type TagRef = { itemId: string; id: string; name: string };
 
-const sortColumns = { name: 'items.name', price: 'items.price_cents', createdAt: 'items.created_at' } as const;
+const sortColumns = { name: 'name', price: 'price_cents', createdAt: 'created_at' } as const;
 export type ItemSortField = keyof typeof sortColumns;
+const tagLinkColumns = { name: 'item_name', price: 'item_price_cents', createdAt: 'item_created_at' } as const;
 
 export interface ItemFilter {
   storeId?: string | undefined;
@@ -27,23 +29,75 @@ export function findItem(db: Db, id: string): Promise<ItemRow | undefined> {
   return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * One page of items. A store's items and a price range sorted by price are ranges of an index in the sort order;
+ * a tag, a price range under another sort, and `q` are checked through their own indexes or within a bounded read
+ * of that order (see `boundedPage`).
+ */
 export async function listItems(
   db: Db,
   filter: ItemFilter,
   order: { field: ItemSortField; descending: boolean },
   after: { value: string | number; id: string } | undefined,
   limit: number,
-) {
-  let query = db.selectFrom('items').selectAll('items');
-  if (filter.tagId !== undefined) {
-    query = query.innerJoin('item_tags', 'item_tags.item_id', 'items.id').where('item_tags.tag_id', '=', filter.tagId);
+): Promise<Page<ItemRow>> {
+  let storeId = filter.storeId;
+  if (filter.tagId !== undefined && storeId !== undefined) {
+    // A tag is on its own store's items only: another store's id leaves nothing, the same one adds nothing.
+    const tag = await db
+      .selectFrom('tags')
+      .select('store_id')
+      .where('id', '=', filter.tagId)
+      .limit(1)
+      .executeTakeFirst();
+    if (tag?.store_id !== storeId) return { rows: [], next: undefined };
+    storeId = undefined;
   }
-  if (filter.storeId !== undefined) query = query.where('items.store_id', '=', filter.storeId);
-  if (filter.minCents !== undefined) query = query.where('items.price_cents', '>=', filter.minCents);
-  if (filter.maxCents !== undefined) query = query.where('items.price_cents', '<=', filter.maxCents);
-  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('items.name', filter.q));
-  const ordered = { column: sortColumns[order.field], idColumn: 'items.id', descending: order.descending };
-  return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
+  const served: RawBuilder<unknown>[] = [];
+  const residuals: Residual[] = [];
+  const store = storeId === undefined ? [] : [sql`items.store_id = ${storeId}`];
+  served.push(...store);
+  const priceOf = (column: string) => [
+    ...(filter.minCents === undefined ? [] : [sql`${sql.ref(column)} >= ${filter.minCents}`]),
+    ...(filter.maxCents === undefined ? [] : [sql`${sql.ref(column)} <= ${filter.maxCents}`]),
+  ];
+  const price = priceOf('items.price_cents');
+  if (order.field === 'price') served.push(...price);
+  else if (price.length > 0) {
+    // By price within the store when there is one: (store_id, price_cents, id), else (price_cents, id).
+    const conditions = sql.join([...store, ...price], sql` and `);
+    const select = sql`select items.id as key from items where ${conditions}`;
+    residuals.push({ where: sql`(${conditions})`, candidates: { select, key: 'id' } });
+  }
+  let through: PageRequest<ItemRow>['through'];
+  if (filter.tagId !== undefined) {
+    residuals.push({
+      where: sql`exists (select 1 from item_tags where item_tags.item_id = items.id and item_tags.tag_id = ${filter.tagId})`,
+      candidates: { select: sql`select item_id as key from item_tags where tag_id = ${filter.tagId}`, key: 'id' },
+      servedThrough: true,
+    });
+    // A tag's links carry their item's sort values (migration 20261129T000100): its items in any order are a range.
+    through = {
+      from: sql`item_tags join items on items.id = item_tags.item_id`,
+      column: `item_tags.${tagLinkColumns[order.field]}`,
+      id: 'item_tags.item_id',
+      served: [
+        sql`item_tags.tag_id = ${filter.tagId}`,
+        ...(order.field === 'price' ? priceOf('item_tags.item_price_cents') : []),
+      ],
+    };
+  }
+  if (filter.q !== undefined) residuals.push(nameContains(db, 'items', filter.q));
+  return boundedPage<ItemRow>(db, {
+    table: 'items',
+    served,
+    residuals,
+    order: { column: sortColumns[order.field], descending: order.descending },
+    through,
+    sortValue: (row) => sortValue(row, order.field),
+    after,
+    limit,
+  });
 }
 
 /**

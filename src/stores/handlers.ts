@@ -16,17 +16,7 @@ export const listStores: Handler<'listStores'> = async ({ query }, ctx) => {
   const order = parseSort(query.sort);
   const page = await stores.listStores(ctx.db, { q: query.q }, order, start.position, query.limit);
   const shown = page.rows.map(toStore);
-  const last = page.hasMore ? page.rows.at(-1) : undefined;
-  const next = nextLink(
-    ctx,
-    '/stores',
-    { ...query, cursor: undefined },
-    scope,
-    last && {
-      value: stores.sortValue(last, order.field),
-      id: last.id,
-    },
-  );
+  const next = nextLink(ctx, '/stores', { ...query, cursor: undefined }, scope, page.next);
   const body = { stores: query.include === 'items' ? await withItems(ctx, shown) : shown };
   return { status: 200, body: { ...body, ...(next && { next }) } };
 };

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
+import { boundedPage, type Page } from '../db/bounded-page.js';
 import type { Db } from '../db/database.js';
 import { catchConstraint } from '../db/errors.js';
-import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
+import { nameContains } from '../db/keyset.js';
 import type { StoreTable } from '../db/schema.js';
 
 export type StoreRow = Selectable<StoreTable>;
 
-const sortColumns = { name: 'stores.name', createdAt: 'stores.created_at' } as const;
+const sortColumns = { name: 'name', createdAt: 'created_at' } as const;
 export type StoreSortField = keyof typeof sortColumns;
 
 export function sortValue(row: StoreRow, field: StoreSortField): string {
@@ -22,17 +23,23 @@ export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
   return db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listStores(
+/** One page of stores, in the order of an index; `q` through the name-search index or a bounded read of that order. */
+export function listStores(
   db: Db,
   filter: { q?: string | undefined },
   order: { field: StoreSortField; descending: boolean },
   after: { value: string | number; id: string } | undefined,
   limit: number,
-) {
-  let query = db.selectFrom('stores').selectAll();
-  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('stores.name', filter.q));
-  const ordered = { column: sortColumns[order.field], idColumn: 'stores.id', descending: order.descending };
-  return splitPage(await keysetPage(query, ordered, after, limit).execute(), limit);
+): Promise<Page<StoreRow>> {
+  return boundedPage<StoreRow>(db, {
+    table: 'stores',
+    served: [],
+    residuals: filter.q === undefined ? [] : [nameContains(db, 'stores', filter.q)],
+    order: { column: sortColumns[order.field], descending: order.descending },
+    sortValue: (row) => sortValue(row, order.field),
+    after,
+    limit,
+  });
 }
 
 export function insertStore(db: Db, row: StoreRow): Promise<StoreRow | 'duplicate'> {

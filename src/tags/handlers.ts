@@ -13,14 +13,7 @@ export const listTags: Handler<'listTags'> = async ({ query }, ctx) => {
   const start = readCursor(ctx, scope, query.cursor);
   if (!start.ok) return start.problem;
   const page = await tags.listTags(ctx.db, query, start.position, query.limit);
-  const last = page.hasMore ? page.rows.at(-1) : undefined;
-  const next = nextLink(
-    ctx,
-    '/tags',
-    { ...query, cursor: undefined },
-    scope,
-    last && { value: last.name, id: last.id },
-  );
+  const next = nextLink(ctx, '/tags', { ...query, cursor: undefined }, scope, page.next);
   return { status: 200, body: { tags: page.rows.map(toTag), ...(next && { next }) } };
 };
 

@@ -1,7 +1,8 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
+import { boundedPage, type Page } from '../db/bounded-page.js';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
-import { containsIgnoringAsciiCase, keysetPage, splitPage } from '../db/keyset.js';
+import { nameContains } from '../db/keyset.js';
 import type { TagTable } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 
@@ -11,17 +12,22 @@ export function findTag(db: Db, id: string): Promise<TagRow | undefined> {
   return db.selectFrom('tags').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listTags(
+/** One page of tags by name, a store's through its (store_id, name) index; `q` as in `listStores`. */
+export function listTags(
   db: Db,
   filter: { storeId?: string | undefined; q?: string | undefined },
   after: { value: string | number; id: string } | undefined,
   limit: number,
-) {
-  let query = db.selectFrom('tags').selectAll();
-  if (filter.storeId !== undefined) query = query.where('tags.store_id', '=', filter.storeId);
-  if (filter.q !== undefined) query = query.where(containsIgnoringAsciiCase('tags.name', filter.q));
-  const order = { column: 'tags.name', idColumn: 'tags.id', descending: false };
-  return splitPage(await keysetPage(query, order, after, limit).execute(), limit);
+): Promise<Page<TagRow>> {
+  return boundedPage<TagRow>(db, {
+    table: 'tags',
+    served: filter.storeId === undefined ? [] : [sql`tags.store_id = ${filter.storeId}`],
+    residuals: filter.q === undefined ? [] : [nameContains(db, 'tags', filter.q)],
+    order: { column: 'name', descending: false },
+    sortValue: (row) => row.name,
+    after,
+    limit,
+  });
 }
 
 /** Inserts a tag; 'missing-parent' means its store does not exist. */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { givenItem, givenStore, walkPages } from '../helpers/fixtures.js';
+import { scanBudget } from '../../src/db/bounded-page.js';
+import { givenItem, givenStore, givenTag, walkPages } from '../helpers/fixtures.js';
 import { testDatabaseUrl } from '../helpers/fresh-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -41,6 +43,131 @@ describe('the same answers on either database', () => {
     for (const item of listed.data.items) {
       expect(item.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
+  });
+});
+
+describe('q through the name-search index, and pages read within a budget', () => {
+  /** What `q` means: the name contains the text, A-Z folded to a-z and nothing else. */
+  const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const contains = (name: string, q: string) => asciiLower(name).includes(asciiLower(q));
+
+  it('finds what a scan would, kept in step through creates, renames and deletes, on every searched table', async () => {
+    const store = await givenStore(t, 'Searchable Store');
+    const names = [
+      'Crème BRÛLÉE',
+      'crème brûlée',
+      'ÉCLAIR',
+      'éclair',
+      '100% Cotton',
+      'snake_case',
+      'a"quote"b',
+      'Ωmega',
+    ];
+    const made = [];
+    for (const name of names) made.push(await givenItem(t, store.id, name, 1));
+    for (const name of names) await givenTag(t, store.id, name);
+    const renamed = made[0] as { id: string };
+    expect(
+      (
+        await t.request({
+          method: 'PATCH',
+          url: `/items/${renamed.id}`,
+          headers: { 'content-type': 'application/merge-patch+json' },
+          payload: { name: 'Tarte TATIN' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const deleted = made[4] as { id: string };
+    expect((await t.request({ method: 'DELETE', url: `/items/${deleted.id}` })).statusCode).toBe(204);
+    const itemNames = ['Tarte TATIN', ...names.slice(1, 4), ...names.slice(5)];
+    for (const q of [
+      'brû',
+      'BRÛ',
+      'rème',
+      'Crè',
+      'CLAIR',
+      'éCL',
+      'tatin',
+      'BRULEE',
+      '0% c',
+      'e_c',
+      '"quo',
+      'mega',
+      'Ωme',
+    ]) {
+      const items = await walkPages<{ name: string }>(t, `/items?q=${encodeURIComponent(q)}`, 'items');
+      expect(items.all.map((i) => i.name).sort(), q).toEqual(itemNames.filter((n) => contains(n, q)).sort());
+      const tags = await walkPages<{ name: string }>(t, `/tags?q=${encodeURIComponent(q)}`, 'tags');
+      expect(tags.all.map((i) => i.name).sort(), q).toEqual(names.filter((n) => contains(n, q)).sort());
+    }
+    const stores = await t.request({ method: 'GET', url: '/stores?q=ABLE%20s' });
+    expect(stores.data.stores.map((s: { name: string }) => s.name)).toEqual(['Searchable Store']);
+    // A store's delete cascades to its items and tags: the index forgets them too.
+    expect((await t.request({ method: 'DELETE', url: `/stores/${store.id}` })).statusCode).toBe(204);
+    expect((await t.request({ method: 'GET', url: '/items?q=clair' })).data.items).toEqual([]);
+    expect((await t.request({ method: 'GET', url: '/tags?q=clair' })).data.tags).toEqual([]);
+  });
+
+  it('lists a tag’s items in each order from its links, which follow their items’ renames and new prices', async () => {
+    const store = await givenStore(t, 'Tagged');
+    const other = await givenStore(t, 'Other');
+    const tag = await givenTag(t, store.id, 'sale');
+    const made = [];
+    for (const [name, price] of [
+      ['b', 2],
+      ['a', 3],
+      ['c', 1],
+    ] as const) {
+      const item = await givenItem(t, store.id, name, price);
+      expect((await t.request({ method: 'PUT', url: `/items/${item.id}/tags/${tag.id}` })).statusCode).toBe(200);
+      made.push(item);
+    }
+    const patch = (id: string, payload: object) =>
+      t.request({
+        method: 'PATCH',
+        url: `/items/${id}`,
+        headers: { 'content-type': 'application/merge-patch+json' },
+        payload,
+      });
+    expect((await patch((made[0] as { id: string }).id, { name: 'z', price: 0.5 })).statusCode).toBe(200);
+    const names = async (query: string) =>
+      (await walkPages<{ name: string }>(t, `/items?tagId=${tag.id}&limit=2&${query}`, 'items')).all.map((i) => i.name);
+    expect(await names('sort=name')).toEqual(['a', 'c', 'z']);
+    expect(await names('sort=-price')).toEqual(['a', 'c', 'z']);
+    expect(await names('sort=price&minPrice=0.5&maxPrice=1')).toEqual(['z', 'c']);
+    expect(await names(`sort=name&storeId=${store.id}`)).toEqual(['a', 'c', 'z']);
+    expect(await names(`sort=name&storeId=${other.id}`)).toEqual([]);
+  });
+
+  it('splits pages the same way on both databases when a filter is read within the budget', async () => {
+    const store = await givenStore(t, 'Budget');
+    const now = '2026-11-29T00:00:00.000Z';
+    const rows = Array.from({ length: scanBudget + 500 }, (_, i) => ({
+      id: uuidv7(),
+      store_id: store.id,
+      name: `item n${String(i).padStart(4, '0')}${i === 500 || i === scanBudget + 400 ? 'zz' : ''}`,
+      description: null,
+      price_cents: i,
+      created_at: now,
+      updated_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 250)
+      await t.db
+        .insertInto('items')
+        .values(rows.slice(i, i + 250))
+        .execute();
+    // Two letters: no trigram, so each page reads at most scanBudget names in order; the first stops there.
+    const short = await walkPages<{ name: string }>(t, '/items?q=ZZ&limit=20', 'items');
+    expect(short.pages.map((p) => p.map((i) => i.name))).toEqual([['item n0500zz'], [`item n${scanBudget + 400}zz`]]);
+    // Three letters matching more than candidateLimit names: also read in order, here filling whole pages.
+    const many = await walkPages<{ name: string }>(t, '/items?q=ITE&limit=100', 'items');
+    expect(many.pages.map((p) => p.length)).toEqual(Array(15).fill(100));
+    // A price range under another sort, matching few: looked up by price, then sorted: full pages, no empty one.
+    const few = await walkPages<{ price: number }>(t, '/items?minPrice=1&maxPrice=1.05&sort=-name&limit=4', 'items');
+    expect(few.pages.map((p) => p.map((i) => i.price))).toEqual([
+      [1.05, 1.04, 1.03, 1.02],
+      [1.01, 1],
+    ]);
   });
 });
 
