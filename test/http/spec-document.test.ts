@@ -39,4 +39,29 @@ describe('openapi.yaml', () => {
     walk(parse(source, { version: '1.1' }), '');
     expect(odd).toEqual([]);
   });
+
+  it('names the members of every enum whose values generated clients would name alike (x-enum-varnames)', () => {
+    // openapi-generator and its kin drop signs and case: `name` and `-name` both become `Name` (then `Name2`).
+    const unnamed: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) walk(v, `${path}/${i}`);
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      const node = value as Record<string, unknown>;
+      if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === 'string')) {
+        const words = (node.enum as string[]).map((v) => v.replace(/[^A-Za-z0-9]/g, '').toLowerCase());
+        const names = node['x-enum-varnames'];
+        if (new Set(words).size < words.length) {
+          if (!Array.isArray(names) || names.length !== words.length || new Set(names).size !== names.length) {
+            unnamed.push(path);
+          }
+        }
+      }
+      for (const [key, v] of Object.entries(node)) walk(v, `${path}/${key}`);
+    };
+    walk(load(source), '');
+    expect(unnamed).toEqual([]);
+  });
 });
