@@ -72,6 +72,9 @@ for (let attempt = 1; lifecycle.state === 'starting'; attempt++) {
   try {
     if (config.migrateOnStart) await migrateToLatest(db);
     await secrets.load();
+    if (secrets.ephemeral) {
+      app.log.warn('the database is read-only and holds no signing secret: tokens signed now end with this process');
+    }
     // Demo data only in explicit development (loadConfig refuses SEED_DEMO_DATA anywhere else); in production
     // the demo account, whose password is published, is disabled if an earlier start left it.
     if (config.seedDemoData) {

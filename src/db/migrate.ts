@@ -19,6 +19,9 @@ const migrations: Record<string, Migration> = {
   '20261129T000100-tag-links-in-item-order': tagLinksInItemOrder,
 };
 
+/** The names of every migration, oldest first. */
+export const migrationNames = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the schema up to date. Used by the server at start-up, `npm run db:migrate` and the tests. */

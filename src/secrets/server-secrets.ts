@@ -10,6 +10,8 @@ export interface ServerSecrets {
   readonly cursorSecret: string;
   /** Keys the hashes of idempotency fingerprints and of sign-in accounts: derived from the cursor secret. */
   readonly hashKey: Buffer;
+  /** True when a secret could not be kept (a read-only database): it lasts as long as this process. */
+  readonly ephemeral?: boolean;
 }
 
 /**
@@ -24,10 +26,13 @@ export async function serverSecrets(
 ): Promise<ServerSecrets> {
   const now = new Date().toISOString();
   const fresh = () => randomBytes(32).toString('base64url');
-  const jwtSecret = config.jwtSecret ?? (await keptSecret(db, 'jwt', fresh(), now));
-  const cursorSecret = config.cursorSecret ?? (await keptSecret(db, 'cursor', fresh(), now));
+  const jwt = config.jwtSecret === undefined ? await keptSecret(db, 'jwt', fresh(), now) : undefined;
+  const cursor = config.cursorSecret === undefined ? await keptSecret(db, 'cursor', fresh(), now) : undefined;
+  const jwtSecret = config.jwtSecret ?? jwt?.value ?? fresh();
+  const cursorSecret = config.cursorSecret ?? cursor?.value ?? fresh();
   const hashKey = createHmac('sha256', cursorSecret).update('stores-api keyed hashes').digest();
-  return Object.freeze({ jwtSecret, cursorSecret, hashKey });
+  const ephemeral = jwt?.kept === false || cursor?.kept === false;
+  return Object.freeze({ jwtSecret, cursorSecret, hashKey, ephemeral });
 }
 
 /**
@@ -56,6 +61,10 @@ export class KeptSecrets implements ServerSecrets {
 
   get hashKey(): Buffer {
     return this.#get().hashKey;
+  }
+
+  get ephemeral(): boolean {
+    return this.#get().ephemeral === true;
   }
 
   #get(): ServerSecrets {
