@@ -34,9 +34,14 @@ function resolve(value: unknown): Json {
   return node;
 }
 
-/** The problem types the server sends with a status (src/http/problem.ts; 400 has two). */
+/**
+ * The problem types the server sends with a status (src/http/problem.ts). Two statuses have two: 400 (a value
+ * breaking the schema, or a body that is not JSON) and 429 (the per-client rate limit, or the per-account sign-in
+ * limit of src/auth/sign-in-throttle.ts).
+ */
 function typesFor(status: number): string[] {
   if (status === 400) return ['/problems/validation-failed', '/problems/malformed-request'];
+  if (status === 429) return ['/problems/rate-limited', '/problems/sign-in-throttled'];
   return [problem(status, '').body.type];
 }
 
