@@ -34,7 +34,7 @@ export interface BindingDeps {
   /** Hosts whose Host header may make links (see `originOf`); undefined: any, as PUBLIC_URL makes them all. */
   allowedHosts: readonly string[] | undefined;
   requireIfMatch: boolean;
-  /** Runs a create at most once per caller and Idempotency-Key (see src/idempotency/run-once.ts). */
+  /** Runs a create at most once per caller, operation and Idempotency-Key (see src/idempotency/run-once.ts). */
   runOnce: RunOnce;
   lifecycle: Lifecycle;
 }
@@ -165,14 +165,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
           idempotent && typeof key === 'string'
             ? await runIdempotently(
                 deps.runOnce,
-                // A key names one request to one operation: the same key sent to another operation is another
-                // request (so one key in the docs' examples serves every create).
-                {
-                  scope: `${principal ? `user:${principal.userId}` : `client:${request.ip}`} ${operationId}`,
-                  key,
-                  operationId,
-                  input,
-                },
+                { scope: principal ? `user:${principal.userId}` : `client:${request.ip}`, key, operationId, input },
                 run,
               )
             : await change(deps.db);

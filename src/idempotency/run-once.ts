@@ -30,7 +30,8 @@ export const abandonedMs = 10_000;
 class ClaimTakenOver extends Error {}
 
 /**
- * Runs `work` once per (scope, key). The claim is committed first, so duplicates see it; the work and its
+ * Runs `work` once per caller, operation and key: a key names one request to one operation, so the same key sent
+ * to another operation is another request (one example key in the docs serves every create). The claim is committed first, so duplicates see it; the work and its
  * recorded answer then commit together, so a crash leaves neither (and the claim is taken over later), and a
  * failure releases the claim. A duplicate with the same request waits for the answer and replays it; with another
  * request it is refused. Every time compared here is the database's, so instances whose clocks differ agree.
@@ -44,7 +45,9 @@ export async function runOnce(
   fingerprintKey: Buffer,
 ): Promise<Outcome> {
   const fingerprint = keyedHash(fingerprintKey, JSON.stringify(request.fingerprint));
-  const { scope, key } = request;
+  const { key } = request;
+  // The table's key is (scope, key): the operation joins the caller's scope there.
+  const scope = `${request.scope} ${request.operationId}`;
   const deadline = performance.now() + waitMs;
   for (;;) {
     const now = await databaseNow(db);
@@ -81,7 +84,7 @@ export async function runOnce(
     }
     const held = await find(db, scope, key);
     if (!held) continue;
-    if (held.fingerprint !== fingerprint || held.operation_id !== request.operationId) return { kind: 'mismatch' };
+    if (held.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (held.status !== null) return { kind: 'answer', answer: replay(held) };
     const age = now.getTime() - Date.parse(held.created_at);
     if (age > abandonedMs) {
