@@ -22,17 +22,22 @@ const storeId = randomUUID();
 
 const fullSort = /(^|->\s+)Sort\s+\(|Seq Scan/m;
 
+/** A fresh schema whose statements are captured, migrated, and the app on it. */
+async function startCapturing(): Promise<void> {
+  database = await freshDatabase(':memory:', {
+    log: (event) => {
+      if (event.level === 'query') captured.push(event.query);
+    },
+  });
+  db = database.db;
+  await migrateToLatest(db);
+  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' });
+  app = await buildApp(config, { db });
+}
+
 describe.skipIf(testDatabaseUrl === undefined)('list queries on PostgreSQL', () => {
   beforeAll(async () => {
-    database = await freshDatabase(':memory:', {
-      log: (event) => {
-        if (event.level === 'query') captured.push(event.query);
-      },
-    });
-    db = database.db;
-    await migrateToLatest(db);
-    const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' });
-    app = await buildApp(config, { db });
+    await startCapturing();
   });
   afterAll(async () => {
     await app?.close();
@@ -90,15 +95,7 @@ describe.skipIf(testDatabaseUrl === undefined)('list queries on PostgreSQL', () 
 describe.skipIf(testDatabaseUrl === undefined)('every combination of filters and sorts on PostgreSQL', () => {
   let urls: string[] = [];
   beforeAll(async () => {
-    database = await freshDatabase(':memory:', {
-      log: (event) => {
-        if (event.level === 'query') captured.push(event.query);
-      },
-    });
-    db = database.db;
-    await migrateToLatest(db);
-    const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' });
-    app = await buildApp(config, { db });
+    await startCapturing();
     urls = listUrls(await seedPlanData(db));
     await sql`analyze`.execute(db);
   });
