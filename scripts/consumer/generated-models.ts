@@ -10,13 +10,8 @@ type Field = [name: string, type: string];
 
 /** Fields of each attrs class `class Name:` in openapi-python-client's models (one file per model). */
 function pythonFields(modelsFolder: string, schema: string): Field[] | undefined {
-  const file = `${modelsFolder}/${schema.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase()}.py`;
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const source = pythonModule(modelsFolder, schema);
+  if (source === undefined) return undefined;
   const body = source.split(`\nclass ${schema}:\n`)[1]?.split('\n    def ')[0];
   if (body === undefined) return undefined;
   return [...body.matchAll(/^ {4}(\w+): ([^=\n]+?)(?: =.*)?$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']);
@@ -67,13 +62,8 @@ export function goModelProblems(sourceFile: string): string[] {
 
 /** Fields of a pydantic model `class Name(BaseModel):` in openapi-generator's `python` models (one file each). */
 function pydanticFields(modelsFolder: string, schema: string): Field[] | undefined {
-  const file = `${modelsFolder}/${schema.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase()}.py`;
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const source = pythonModule(modelsFolder, schema);
+  if (source === undefined) return undefined;
   const body = source.split(`\nclass ${schema}(BaseModel):\n`)[1]?.split('\n    __properties')[0];
   if (body === undefined) return undefined;
   return [...body.matchAll(/^ {4}(\w+): (.+?) = Field\(/gm)].map((m) => [m[1] ?? '', m[2] ?? '']);
@@ -108,4 +98,13 @@ export function typescriptFetchModelProblems(modelsFolder: string): string[] {
   const price = fieldsOf('Item')?.find(([name]) => name === 'price')?.[1];
   if (price !== 'number') found.push(`typescript-fetch: Item.price is ${price}, not number`);
   return found;
+}
+
+/** The source of a schema's module in a Python client (`StoreList` in `store_list.py`), or undefined if none. */
+function pythonModule(modelsFolder: string, schema: string): string | undefined {
+  try {
+    return readFileSync(`${modelsFolder}/${schema.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase()}.py`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
