@@ -1201,6 +1201,22 @@ export interface components {
         UserLocation: string;
         /** @description Present only when the request came from a browser origin listed in `CORS_ORIGINS`: that origin, echoed back. Never `*`, never an origin outside the list. With `CORS_ORIGINS` set, every response also carries `Vary: Origin`, so a cache never hands one origin's answer to another. */
         "Access-Control-Allow-Origin": string;
+        /**
+         * @description Sent when this operation, or a parameter the request used, is deprecated (`deprecated: true` here): the
+         *     date it was deprecated on, as an RFC 9745 structured-field date (`@` and seconds since 1970). Move off it
+         *     before its `Sunset`; the changelog (CHANGELOG-API.md) says what replaces it.
+         */
+        Deprecation: string;
+        /**
+         * @description Sent with `Deprecation` when the spec gives the operation or parameter a removal date (`x-sunset`): the
+         *     time after which it may stop working, as an HTTP-date (RFC 8594).
+         */
+        Sunset: string;
+        /**
+         * @description Sent with `Deprecation`: a link (RFC 8288) with `rel="deprecation"` to this operation's documentation, which
+         *     says what to use instead.
+         */
+        DeprecationLink: string;
     };
     pathItems: never;
 }

@@ -16,6 +16,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -34,6 +35,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -57,6 +59,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -76,6 +79,7 @@ export const operations = {
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -102,6 +106,7 @@ export const operations = {
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -123,6 +128,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -141,6 +147,7 @@ export const operations = {
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -165,6 +172,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -184,6 +192,7 @@ export const operations = {
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -210,6 +219,7 @@ export const operations = {
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -236,6 +246,7 @@ export const operations = {
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -257,6 +268,7 @@ export const operations = {
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -278,6 +290,7 @@ export const operations = {
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -298,6 +311,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -316,6 +330,7 @@ export const operations = {
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -340,6 +355,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -359,6 +375,7 @@ export const operations = {
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -385,6 +402,7 @@ export const operations = {
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -407,6 +425,7 @@ export const operations = {
     ownership: null,
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -430,6 +449,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -449,6 +469,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -471,6 +492,7 @@ export const operations = {
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       304: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -492,6 +514,7 @@ export const operations = {
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -511,6 +534,7 @@ export const operations = {
     ownership: null,
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -533,6 +557,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -550,6 +575,7 @@ export const operations = {
     ownership: null,
     rateLimit: { max: 20, window: 60 },
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -572,6 +598,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: { required: true, contentType: 'application/json' },
+    deprecation: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -592,6 +619,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -609,6 +637,7 @@ export const operations = {
     ownership: null,
     rateLimit: null,
     requestBody: null,
+    deprecation: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
       400: { contentType: 'application/problem+json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },

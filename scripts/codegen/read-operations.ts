@@ -1,6 +1,8 @@
 // Reads the facts the route bindings need out of an OpenAPI 3.1 document: one plain record per operation.
 // Only local references (`#/components/...`) are followed; the spec keeps everything in one file.
 
+import { type DeprecationFact, readDeprecation } from './read-deprecation.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ParameterFact {
@@ -46,6 +48,7 @@ export interface OperationFact {
   parameters: ParameterFact[];
   requestBody: { required: boolean; contentTypes: string[] } | null;
   responses: ResponseFact[];
+  deprecation: DeprecationFact | null;
 }
 
 type Json = Record<string, unknown>;
@@ -77,7 +80,8 @@ function readOperation(doc: Json, path: string, method: HttpMethod, operation: J
   if (typeof operationId !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(operationId)) {
     throw new Error(`${method} ${path}: every operation needs a camelCase operationId`);
   }
-  const parameters = asArray(operation.parameters).map((p) => readParameter(doc, resolve(doc, p)));
+  const rawParameters = asArray(operation.parameters).map((p) => resolve(doc, p));
+  const parameters = rawParameters.map((p) => readParameter(doc, p));
   // The docs list parameters in the order given: what a caller must fill in comes first.
   const firstOptional = parameters.findIndex((p) => !p.required);
   if (firstOptional >= 0 && parameters.slice(firstOptional).some((p) => p.required)) {
@@ -96,6 +100,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, operation: J
     responses: Object.entries(asObject(operation.responses, `${operationId}.responses`)).map(([status, r]) =>
       readResponse(doc, operationId, status, resolve(doc, r)),
     ),
+    deprecation: readDeprecation(operationId, operation, rawParameters),
   };
 }
 

@@ -1,10 +1,14 @@
+import type { DeprecationFact } from './read-deprecation.js';
 import type { HeaderFact, OperationFact, ResponseFact } from './read-operations.js';
+
+/** What src/http/deprecation.ts sends for a deprecated operation or parameter. */
+const deprecationHeaders = ['Deprecation', 'Sunset', 'Link'];
 
 /**
  * Headers the binding computes for every response that declares them, and the CORS header the HTTP layer adds
  * for allowed origins; handlers never set these.
  */
-const computedHeaders = ['X-Request-Id', 'ETag', 'Access-Control-Allow-Origin'];
+const computedHeaders = ['X-Request-Id', 'ETag', 'Access-Control-Allow-Origin', ...deprecationHeaders];
 
 /** A header the binding sends: computed, or pinned by the spec to one value. Handlers set only the others. */
 export const isBindingHeader = (h: HeaderFact) => h.fixedValue !== null || computedHeaders.includes(h.name);
@@ -46,6 +50,7 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     if (op.requestBody && op.requestBody.contentTypes.length !== 1) {
       broken.push(`${op.operationId}: a request body must declare exactly one media type`);
     }
+    broken.push(...checkDeprecationHeaders(op));
     for (const r of op.responses) {
       if ((r.status === 204 || r.status === 304) && r.contentType !== null) {
         broken.push(`${op.operationId} ${r.status} must not have content`);
@@ -53,6 +58,25 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
     }
   }
   return broken;
+}
+
+/**
+ * A deprecated operation, or one with a deprecated parameter, may send Deprecation and Link on any answer, and
+ * Sunset where a date is given: each response must declare them (components/headers), or SDKs and contract tests
+ * would not know them and the response check would refuse them.
+ */
+function checkDeprecationHeaders(op: OperationFact): string[] {
+  const deprecation = op.deprecation;
+  if (!deprecation) return [];
+  const dated = [deprecation.operation, ...deprecation.parameters].some((d) => d?.sunset != null);
+  const needed = dated ? deprecationHeaders : deprecationHeaders.filter((name) => name !== 'Sunset');
+  return op.responses.flatMap((r) =>
+    needed
+      .filter((name) => !r.headers.some((h) => h.name === name))
+      .map(
+        (name) => `${op.operationId} ${r.status}: a deprecated operation or parameter must declare the ${name} header`,
+      ),
+  );
 }
 
 /** An operation is secured when every one of its security requirements names at least one scheme. */
@@ -122,11 +146,20 @@ function renderOperationTable(op: OperationFact): string {
     `    ownership: ${op.ownership ? `{ of: ${q(op.ownership.of)}, from: { in: ${q(op.ownership.from.in)}, name: ${q(op.ownership.from.name)} } }` : 'null'},`,
     `    rateLimit: ${op.rateLimit ? `{ max: ${op.rateLimit.max}, window: ${op.rateLimit.window} }` : 'null'},`,
     `    requestBody: ${body},`,
+    `    deprecation: ${renderDeprecation(op.deprecation)},`,
     '    responses: {',
     responses,
     '    },',
     '  },',
   ].join('\n');
+}
+
+function renderDeprecation(deprecation: DeprecationFact | null): string {
+  if (!deprecation) return 'null';
+  const dates = (d: { at: number; sunset: number | null }) => `at: ${d.at}, sunset: ${d.sunset ?? 'null'}`;
+  const operation = deprecation.operation ? `{ ${dates(deprecation.operation)} }` : 'null';
+  const parameters = deprecation.parameters.map((p) => `{ in: ${q(p.in)}, name: ${q(p.name)}, ${dates(p)} }`);
+  return `{ operation: ${operation}, parameters: [${parameters.join(', ')}], docs: ${q(deprecation.docs)} }`;
 }
 
 function renderRequest(op: OperationFact): string {

@@ -6,6 +6,7 @@ import type { Lifecycle } from '../health/lifecycle.js';
 import { etagOf, matches } from './conditional.js';
 import { type AuthSettings, createContext, type HandlerContext, originOf } from './context.js';
 import type { CursorCodec } from './cursor.js';
+import { announceDeprecation } from './deprecation.js';
 import { accepts } from './negotiation.js';
 import type { LoadedSpec } from './openapi-spec.js';
 import type { Principal } from './principal.js';
@@ -97,6 +98,7 @@ export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
         },
       }),
       handler: async (request, reply) => {
+        announceDeprecation(reply, request, operation.deprecation);
         // `/stores/` matches `/stores/:storeId` with an empty id; it names nothing, like any unknown path.
         const params = request.params as Record<string, string>;
         for (const name of pathParameters) if (params[name] === '') return reply.callNotFound();
