@@ -5,8 +5,17 @@ import type { operations as Spec } from './openapi.js';
 /** Query parameters that have a `default` in the spec are always present once validation has run. */
 type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-/** Method, path, security and media types of every operation, read from openapi.yaml. */
+/**
+ * The plan of every operation, read from openapi.yaml: method, path, security, ownership, rate limit, the
+ * parameters and preconditions the binding handles, the media types a success answers with, and per status
+ * the media type and headers. The binding builds each route from this alone (src/http/plan.ts).
+ */
 export const operations = {
+  /**
+   * GET /stores: List stores
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listStores: {
     method: 'GET',
     path: '/stores',
@@ -15,6 +24,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -25,6 +39,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /stores: Create a store
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createStore: {
     method: 'POST',
     path: '/stores',
@@ -33,6 +52,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -48,6 +72,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /stores/{storeId}: Get a store
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getStore: {
     method: 'GET',
     path: '/stores/{storeId}',
@@ -56,6 +85,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -67,6 +101,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /stores/{storeId}: Update a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateStore: {
     method: 'PATCH',
     path: '/stores/{storeId}',
@@ -75,6 +114,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getStore',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -93,6 +137,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /stores/{storeId}: Delete a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteStore: {
     method: 'DELETE',
     path: '/stores/{storeId}',
@@ -101,6 +150,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getStore',
+    answersWith: [],
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -114,6 +168,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /items: List items
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listItems: {
     method: 'GET',
     path: '/items',
@@ -122,6 +181,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -132,6 +196,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /items: Create an item
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createItem: {
     method: 'POST',
     path: '/items',
@@ -140,6 +209,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -156,6 +230,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /items/{itemId}: Get an item
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getItem: {
     method: 'GET',
     path: '/items/{itemId}',
@@ -164,6 +243,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -175,6 +259,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /items/{itemId}: Replace an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   replaceItem: {
     method: 'PUT',
     path: '/items/{itemId}',
@@ -183,6 +272,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -201,6 +295,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /items/{itemId}: Update an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateItem: {
     method: 'PATCH',
     path: '/items/{itemId}',
@@ -209,6 +308,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -227,6 +331,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /items/{itemId}: Delete an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteItem: {
     method: 'DELETE',
     path: '/items/{itemId}',
@@ -235,6 +344,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: [],
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -248,6 +362,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /items/{itemId}/tags/{tagId}: Put a tag on an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   tagItem: {
     method: 'PUT',
     path: '/items/{itemId}/tags/{tagId}',
@@ -256,6 +375,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId', 'tagId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -269,6 +393,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /items/{itemId}/tags/{tagId}: Take a tag off an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   untagItem: {
     method: 'DELETE',
     path: '/items/{itemId}/tags/{tagId}',
@@ -277,6 +406,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId', 'tagId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -289,6 +423,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /tags: List tags
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listTags: {
     method: 'GET',
     path: '/tags',
@@ -297,6 +436,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -307,6 +451,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /tags: Create a tag
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createTag: {
     method: 'POST',
     path: '/tags',
@@ -315,6 +464,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -331,6 +485,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /tags/{tagId}: Get a tag
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getTag: {
     method: 'GET',
     path: '/tags/{tagId}',
@@ -339,6 +498,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'public, no-cache' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -350,6 +514,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /tags/{tagId}: Rename a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateTag: {
     method: 'PATCH',
     path: '/tags/{tagId}',
@@ -358,6 +527,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getTag',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -376,6 +550,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /tags/{tagId}: Delete a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteTag: {
     method: 'DELETE',
     path: '/tags/{tagId}',
@@ -384,6 +563,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getTag',
+    answersWith: [],
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -398,6 +582,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /users: Register a user
+   * Security: none (public). Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   registerUser: {
     method: 'POST',
     path: '/users',
@@ -406,6 +595,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       201: { contentType: 'application/json', headers: [{ name: 'Location', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -421,6 +615,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /users/me: Get the signed-in user
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getCurrentUser: {
     method: 'GET',
     path: '/users/me',
@@ -429,6 +628,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -440,6 +644,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /users/me/password: Change the password
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   changePassword: {
     method: 'PUT',
     path: '/users/me/password',
@@ -448,6 +657,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -462,6 +676,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /users/{userId}: Get a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getUser: {
     method: 'GET',
     path: '/users/{userId}',
@@ -470,6 +689,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
+    pathParameters: ['userId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'ETag', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -483,6 +707,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /users/{userId}: Delete a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: none.
+   */
   deleteUser: {
     method: 'DELETE',
     path: '/users/{userId}',
@@ -491,6 +720,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
+    pathParameters: ['userId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -502,6 +736,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens: Sign in
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   createToken: {
     method: 'POST',
     path: '/auth/tokens',
@@ -510,6 +749,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -524,6 +768,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /auth/tokens: Sign out everywhere
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeAllTokens: {
     method: 'DELETE',
     path: '/auth/tokens',
@@ -532,6 +781,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: null,
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -541,6 +795,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens/refresh: Refresh tokens
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   refreshToken: {
     method: 'POST',
     path: '/auth/tokens/refresh',
@@ -549,6 +808,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -563,6 +827,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens/revoke: Sign out
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeToken: {
     method: 'POST',
     path: '/auth/tokens/revoke',
@@ -571,6 +840,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: { required: true, contentType: 'application/json' },
     responses: {
       204: { contentType: null, headers: [{ name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -583,6 +857,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /healthz: Check that the process answers
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkLiveness: {
     method: 'GET',
     path: '/healthz',
@@ -591,6 +870,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -600,6 +884,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /readyz: Check that the API can serve requests
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkReadiness: {
     method: 'GET',
     path: '/readyz',
@@ -608,6 +897,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     responses: {
       200: { contentType: 'application/json', headers: [{ name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
@@ -626,128 +920,273 @@ export type OperationId = keyof typeof operations;
  * secured operations the authenticated principal `P`.
  */
 export interface Requests<P> {
+  /**
+   * GET /stores: List stores
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listStores: {
     query: WithDefaults<NonNullable<Spec['listStores']['parameters']['query']>, 'sort' | 'limit'>;
     headers: NonNullable<Spec['listStores']['parameters']['header']>;
   };
+  /**
+   * POST /stores: Create a store
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createStore: {
     headers: NonNullable<Spec['createStore']['parameters']['header']>;
     body: Spec['createStore']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /stores/{storeId}: Get a store
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getStore: {
     path: NonNullable<Spec['getStore']['parameters']['path']>;
     query: NonNullable<Spec['getStore']['parameters']['query']>;
     headers: NonNullable<Spec['getStore']['parameters']['header']>;
   };
+  /**
+   * PATCH /stores/{storeId}: Update a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateStore: {
     path: NonNullable<Spec['updateStore']['parameters']['path']>;
     headers: NonNullable<Spec['updateStore']['parameters']['header']>;
     body: Spec['updateStore']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /stores/{storeId}: Delete a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteStore: {
     path: NonNullable<Spec['deleteStore']['parameters']['path']>;
     headers: NonNullable<Spec['deleteStore']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * GET /items: List items
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listItems: {
     query: WithDefaults<NonNullable<Spec['listItems']['parameters']['query']>, 'sort' | 'limit'>;
     headers: NonNullable<Spec['listItems']['parameters']['header']>;
   };
+  /**
+   * POST /items: Create an item
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createItem: {
     headers: NonNullable<Spec['createItem']['parameters']['header']>;
     body: Spec['createItem']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /items/{itemId}: Get an item
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getItem: {
     path: NonNullable<Spec['getItem']['parameters']['path']>;
     headers: NonNullable<Spec['getItem']['parameters']['header']>;
   };
+  /**
+   * PUT /items/{itemId}: Replace an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   replaceItem: {
     path: NonNullable<Spec['replaceItem']['parameters']['path']>;
     headers: NonNullable<Spec['replaceItem']['parameters']['header']>;
     body: Spec['replaceItem']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * PATCH /items/{itemId}: Update an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateItem: {
     path: NonNullable<Spec['updateItem']['parameters']['path']>;
     headers: NonNullable<Spec['updateItem']['parameters']['header']>;
     body: Spec['updateItem']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /items/{itemId}: Delete an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteItem: {
     path: NonNullable<Spec['deleteItem']['parameters']['path']>;
     headers: NonNullable<Spec['deleteItem']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * PUT /items/{itemId}/tags/{tagId}: Put a tag on an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   tagItem: {
     path: NonNullable<Spec['tagItem']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * DELETE /items/{itemId}/tags/{tagId}: Take a tag off an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   untagItem: {
     path: NonNullable<Spec['untagItem']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * GET /tags: List tags
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listTags: {
     query: WithDefaults<NonNullable<Spec['listTags']['parameters']['query']>, 'limit'>;
     headers: NonNullable<Spec['listTags']['parameters']['header']>;
   };
+  /**
+   * POST /tags: Create a tag
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createTag: {
     headers: NonNullable<Spec['createTag']['parameters']['header']>;
     body: Spec['createTag']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /tags/{tagId}: Get a tag
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getTag: {
     path: NonNullable<Spec['getTag']['parameters']['path']>;
     headers: NonNullable<Spec['getTag']['parameters']['header']>;
   };
+  /**
+   * PATCH /tags/{tagId}: Rename a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateTag: {
     path: NonNullable<Spec['updateTag']['parameters']['path']>;
     headers: NonNullable<Spec['updateTag']['parameters']['header']>;
     body: Spec['updateTag']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /tags/{tagId}: Delete a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteTag: {
     path: NonNullable<Spec['deleteTag']['parameters']['path']>;
     headers: NonNullable<Spec['deleteTag']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * POST /users: Register a user
+   * Security: none (public). Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   registerUser: {
     headers: NonNullable<Spec['registerUser']['parameters']['header']>;
     body: Spec['registerUser']['requestBody']['content']['application/json'];
   };
+  /**
+   * GET /users/me: Get the signed-in user
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getCurrentUser: {
     headers: NonNullable<Spec['getCurrentUser']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * PUT /users/me/password: Change the password
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   changePassword: {
     body: Spec['changePassword']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /users/{userId}: Get a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getUser: {
     path: NonNullable<Spec['getUser']['parameters']['path']>;
     headers: NonNullable<Spec['getUser']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * DELETE /users/{userId}: Delete a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: none.
+   */
   deleteUser: {
     path: NonNullable<Spec['deleteUser']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * POST /auth/tokens: Sign in
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   createToken: {
     body: Spec['createToken']['requestBody']['content']['application/json'];
   };
+  /**
+   * DELETE /auth/tokens: Sign out everywhere
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeAllTokens: {
     principal: P;
   };
+  /**
+   * POST /auth/tokens/refresh: Refresh tokens
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   refreshToken: {
     body: Spec['refreshToken']['requestBody']['content']['application/json'];
   };
+  /**
+   * POST /auth/tokens/revoke: Sign out
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeToken: {
     body: Spec['revokeToken']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /healthz: Check that the process answers
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkLiveness: Record<string, never>;
+  /**
+   * GET /readyz: Check that the API can serve requests
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkReadiness: Record<string, never>;
 }
 

@@ -1,0 +1,36 @@
+import type { Db } from '../../db/database.js';
+import { problem } from '../problem.js';
+import type { AnyReply } from '../send-reply.js';
+import type { Runner, Work } from './work.js';
+
+export type RunOnce = (
+  request: { scope: string; key: string; operationId: string; fingerprint: unknown },
+  work: (db: Db) => Promise<AnyReply>,
+) => Promise<{ kind: 'answer'; answer: AnyReply } | { kind: 'in-flight'; retryAfter: number } | { kind: 'mismatch' }>;
+
+/**
+ * A create that honours Idempotency-Key: with a key, the first answer for this caller and key, or why there is
+ * none yet; without one, the create runs as is.
+ */
+export function idempotent(create: Work, runOnce: RunOnce, operationId: string, db: Db): Runner {
+  return async (exchange) => {
+    const { request, principal, input } = exchange;
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string') return create(exchange, db);
+    const scope = principal ? `user:${principal.userId}` : `client:${request.ip}`;
+    const fingerprint = [input.path, input.requestBody];
+    const outcome = await runOnce({ scope, key: key.replace(/^"(.*)"$/, '$1'), operationId, fingerprint }, (trx) =>
+      create(exchange, trx),
+    );
+    if (outcome.kind === 'mismatch') {
+      return problem(422, 'This Idempotency-Key was used with another request. Use a new key.');
+    }
+    if (outcome.kind === 'in-flight') {
+      return {
+        ...problem(409, 'The request with this Idempotency-Key is still running. Retry after Retry-After seconds.'),
+        headers: { 'Retry-After': outcome.retryAfter },
+      };
+    }
+    return outcome.answer;
+  };
+}
