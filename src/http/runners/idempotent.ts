@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { problem } from '../problem.js';
 import type { AnyReply } from '../send-reply.js';
+import type { Exchange } from '../steps/exchange.js';
 import type { Runner, Work } from './work.js';
 
 export type RunOnce = (
@@ -13,10 +14,8 @@ export type RunOnce = (
  * none yet; without one, the create runs as is.
  */
 export function idempotent(create: Work, runOnce: RunOnce, operationId: string, db: Db): Runner {
-  return async (exchange) => {
+  const once = async (exchange: Exchange, key: string): Promise<AnyReply> => {
     const { request, principal, input } = exchange;
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string') return create(exchange, db);
     const scope = principal ? `user:${principal.userId}` : `client:${request.ip}`;
     const fingerprint = [input.path, input.requestBody];
     const outcome = await runOnce({ scope, key: key.replace(/^"(.*)"$/, '$1'), operationId, fingerprint }, (trx) =>
@@ -32,5 +31,9 @@ export function idempotent(create: Work, runOnce: RunOnce, operationId: string, 
       };
     }
     return outcome.answer;
+  };
+  return (exchange) => {
+    const key = exchange.request.headers['idempotency-key'];
+    return typeof key === 'string' ? once(exchange, key) : create(exchange, db);
   };
 }

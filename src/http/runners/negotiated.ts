@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { accepts } from '../negotiation.js';
 import { problem } from '../problem.js';
 import type { AnyReply } from '../send-reply.js';
+import type { Exchange } from '../steps/exchange.js';
 import type { Runner, Work } from './work.js';
 
 /**
@@ -12,11 +13,12 @@ import type { Runner, Work } from './work.js';
  */
 export function negotiated(answersWith: readonly string[], safe: boolean, work: Work, db: Db, run: Runner): Runner {
   const refusal = `This operation answers with ${answersWith.join(' or ')} only.`;
-  return async (exchange) => {
-    if (accepts(exchange.request.headers.accept, answersWith)) return run(exchange);
+  const refuse = async (exchange: Exchange): Promise<AnyReply> => {
     const earned = safe ? await work(exchange, db) : await withoutEffect(db, (trx) => work(exchange, trx));
     return earned.status < 300 ? problem(406, refusal) : earned;
   };
+  // Not async itself: the usual request, whose Accept allows the answer, goes straight on to its runner.
+  return (exchange) => (accepts(exchange.request.headers.accept, answersWith) ? run(exchange) : refuse(exchange));
 }
 
 const rollback = Symbol('rollback');
