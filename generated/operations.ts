@@ -5,8 +5,17 @@ import type { operations as Spec } from './openapi.js';
 /** Query parameters that have a `default` in the spec are always present once validation has run. */
 type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-/** Method, path, security and media types of every operation, read from openapi.yaml. */
+/**
+ * The plan of every operation, read from openapi.yaml: method, path, security, ownership, rate limit, the
+ * parameters and preconditions the binding handles, the media types a success answers with, and per status
+ * the media type and headers. The binding builds each route from this alone (src/http/plan.ts).
+ */
 export const operations = {
+  /**
+   * GET /stores: List stores
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listStores: {
     method: 'GET',
     path: '/stores',
@@ -15,6 +24,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -26,6 +40,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /stores: Create a store
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createStore: {
     method: 'POST',
     path: '/stores',
@@ -34,6 +53,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -50,6 +74,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /stores/{storeId}: Get a store
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getStore: {
     method: 'GET',
     path: '/stores/{storeId}',
@@ -58,6 +87,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -70,6 +104,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /stores/{storeId}: Update a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateStore: {
     method: 'PATCH',
     path: '/stores/{storeId}',
@@ -78,6 +117,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getStore',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     deprecation: null,
     responses: {
@@ -97,6 +141,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /stores/{storeId}: Delete a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteStore: {
     method: 'DELETE',
     path: '/stores/{storeId}',
@@ -105,6 +154,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'path', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: ['storeId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getStore',
+    answersWith: [],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -119,6 +173,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /items: List items
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listItems: {
     method: 'GET',
     path: '/items',
@@ -127,6 +186,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -138,6 +202,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /items: Create an item
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createItem: {
     method: 'POST',
     path: '/items',
@@ -146,6 +215,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -163,6 +237,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /items/{itemId}: Get an item
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getItem: {
     method: 'GET',
     path: '/items/{itemId}',
@@ -171,6 +250,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -183,6 +267,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /items/{itemId}: Replace an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   replaceItem: {
     method: 'PUT',
     path: '/items/{itemId}',
@@ -191,6 +280,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -210,6 +304,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /items/{itemId}: Update an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateItem: {
     method: 'PATCH',
     path: '/items/{itemId}',
@@ -218,6 +317,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     deprecation: null,
     responses: {
@@ -237,6 +341,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /items/{itemId}: Delete an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteItem: {
     method: 'DELETE',
     path: '/items/{itemId}',
@@ -245,6 +354,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getItem',
+    answersWith: [],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -259,6 +373,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /items/{itemId}/tags/{tagId}: Put a tag on an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   tagItem: {
     method: 'PUT',
     path: '/items/{itemId}/tags/{tagId}',
@@ -267,6 +386,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId', 'tagId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -281,6 +405,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /items/{itemId}/tags/{tagId}: Take a tag off an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   untagItem: {
     method: 'DELETE',
     path: '/items/{itemId}/tags/{tagId}',
@@ -289,6 +418,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'item', from: { in: 'path', name: 'itemId' } },
     rateLimit: null,
+    pathParameters: ['itemId', 'tagId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -302,6 +436,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /tags: List tags
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listTags: {
     method: 'GET',
     path: '/tags',
@@ -310,6 +449,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -321,6 +465,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /tags: Create a tag
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createTag: {
     method: 'POST',
     path: '/tags',
@@ -329,6 +478,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'store', from: { in: 'body', name: 'storeId' } },
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -346,6 +500,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /tags/{tagId}: Get a tag
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getTag: {
     method: 'GET',
     path: '/tags/{tagId}',
@@ -354,6 +513,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -366,6 +530,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PATCH /tags/{tagId}: Rename a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateTag: {
     method: 'PATCH',
     path: '/tags/{tagId}',
@@ -374,6 +543,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getTag',
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/merge-patch+json' },
     deprecation: null,
     responses: {
@@ -393,6 +567,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /tags/{tagId}: Delete a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteTag: {
     method: 'DELETE',
     path: '/tags/{tagId}',
@@ -401,6 +580,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'tag', from: { in: 'path', name: 'tagId' } },
     rateLimit: null,
+    pathParameters: ['tagId'],
+    headerParameters: ['If-Match'],
+    idempotent: false,
+    ifMatchReader: 'getTag',
+    answersWith: [],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -416,6 +600,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /users: Register a user
+   * Security: none (public). Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   registerUser: {
     method: 'POST',
     path: '/users',
@@ -424,6 +613,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: ['Idempotency-Key'],
+    idempotent: true,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -440,6 +634,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /users/me: Get the signed-in user
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getCurrentUser: {
     method: 'GET',
     path: '/users/me',
@@ -448,6 +647,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -460,6 +664,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * PUT /users/me/password: Change the password
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   changePassword: {
     method: 'PUT',
     path: '/users/me/password',
@@ -468,6 +677,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -483,6 +697,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /users/{userId}: Get a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getUser: {
     method: 'GET',
     path: '/users/{userId}',
@@ -491,6 +710,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
+    pathParameters: ['userId'],
+    headerParameters: ['If-None-Match'],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -505,6 +729,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /users/{userId}: Delete a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: none.
+   */
   deleteUser: {
     method: 'DELETE',
     path: '/users/{userId}',
@@ -513,6 +742,11 @@ export const operations = {
     secured: true,
     ownership: { of: 'user', from: { in: 'path', name: 'userId' } },
     rateLimit: null,
+    pathParameters: ['userId'],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -525,6 +759,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens: Sign in
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   createToken: {
     method: 'POST',
     path: '/auth/tokens',
@@ -533,6 +772,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -548,6 +792,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * DELETE /auth/tokens: Sign out everywhere
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeAllTokens: {
     method: 'DELETE',
     path: '/auth/tokens',
@@ -556,6 +805,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -566,6 +820,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens/refresh: Refresh tokens
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   refreshToken: {
     method: 'POST',
     path: '/auth/tokens/refresh',
@@ -574,6 +833,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: { max: 20, window: 60 },
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -589,6 +853,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * POST /auth/tokens/revoke: Sign out
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeToken: {
     method: 'POST',
     path: '/auth/tokens/revoke',
@@ -597,6 +866,11 @@ export const operations = {
     secured: true,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: [],
     requestBody: { required: true, contentType: 'application/json' },
     deprecation: null,
     responses: {
@@ -610,6 +884,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /healthz: Check that the process answers
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkLiveness: {
     method: 'GET',
     path: '/healthz',
@@ -618,6 +897,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -628,6 +912,11 @@ export const operations = {
       503: { contentType: 'application/problem+json', headers: [{ name: 'Retry-After', required: true, owner: 'handler' }, { name: 'X-Request-Id', required: true, owner: 'binding' }, { name: 'Cache-Control', required: true, owner: 'binding', value: 'no-store' }, { name: 'Access-Control-Allow-Origin', required: false, owner: 'binding' }] },
     },
   },
+  /**
+   * GET /readyz: Check that the API can serve requests
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkReadiness: {
     method: 'GET',
     path: '/readyz',
@@ -636,6 +925,11 @@ export const operations = {
     secured: false,
     ownership: null,
     rateLimit: null,
+    pathParameters: [],
+    headerParameters: [],
+    idempotent: false,
+    ifMatchReader: null,
+    answersWith: ['application/json'],
     requestBody: null,
     deprecation: null,
     responses: {
@@ -655,128 +949,273 @@ export type OperationId = keyof typeof operations;
  * secured operations the authenticated principal `P`.
  */
 export interface Requests<P> {
+  /**
+   * GET /stores: List stores
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listStores: {
     query: WithDefaults<NonNullable<Spec['listStores']['parameters']['query']>, 'sort' | 'limit'>;
     headers: NonNullable<Spec['listStores']['parameters']['header']>;
   };
+  /**
+   * POST /stores: Create a store
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createStore: {
     headers: NonNullable<Spec['createStore']['parameters']['header']>;
     body: Spec['createStore']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /stores/{storeId}: Get a store
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getStore: {
     path: NonNullable<Spec['getStore']['parameters']['path']>;
     query: NonNullable<Spec['getStore']['parameters']['query']>;
     headers: NonNullable<Spec['getStore']['parameters']['header']>;
   };
+  /**
+   * PATCH /stores/{storeId}: Update a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateStore: {
     path: NonNullable<Spec['updateStore']['parameters']['path']>;
     headers: NonNullable<Spec['updateStore']['parameters']['header']>;
     body: Spec['updateStore']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /stores/{storeId}: Delete a store
+   * Security: bearerAuth. Ownership: the store named by path parameter storeId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getStore's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteStore: {
     path: NonNullable<Spec['deleteStore']['parameters']['path']>;
     headers: NonNullable<Spec['deleteStore']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * GET /items: List items
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listItems: {
     query: WithDefaults<NonNullable<Spec['listItems']['parameters']['query']>, 'sort' | 'limit'>;
     headers: NonNullable<Spec['listItems']['parameters']['header']>;
   };
+  /**
+   * POST /items: Create an item
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createItem: {
     headers: NonNullable<Spec['createItem']['parameters']['header']>;
     body: Spec['createItem']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /items/{itemId}: Get an item
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getItem: {
     path: NonNullable<Spec['getItem']['parameters']['path']>;
     headers: NonNullable<Spec['getItem']['parameters']['header']>;
   };
+  /**
+   * PUT /items/{itemId}: Replace an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   replaceItem: {
     path: NonNullable<Spec['replaceItem']['parameters']['path']>;
     headers: NonNullable<Spec['replaceItem']['parameters']['header']>;
     body: Spec['replaceItem']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * PATCH /items/{itemId}: Update an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateItem: {
     path: NonNullable<Spec['updateItem']['parameters']['path']>;
     headers: NonNullable<Spec['updateItem']['parameters']['header']>;
     body: Spec['updateItem']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /items/{itemId}: Delete an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getItem's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteItem: {
     path: NonNullable<Spec['deleteItem']['parameters']['path']>;
     headers: NonNullable<Spec['deleteItem']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * PUT /items/{itemId}/tags/{tagId}: Put a tag on an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   tagItem: {
     path: NonNullable<Spec['tagItem']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * DELETE /items/{itemId}/tags/{tagId}: Take a tag off an item
+   * Security: bearerAuth. Ownership: the item named by path parameter itemId (403 otherwise).
+   * Preconditions: none.
+   */
   untagItem: {
     path: NonNullable<Spec['untagItem']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * GET /tags: List tags
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   listTags: {
     query: WithDefaults<NonNullable<Spec['listTags']['parameters']['query']>, 'limit'>;
     headers: NonNullable<Spec['listTags']['parameters']['header']>;
   };
+  /**
+   * POST /tags: Create a tag
+   * Security: bearerAuth. Ownership: the store named by body member storeId (403 otherwise).
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   createTag: {
     headers: NonNullable<Spec['createTag']['parameters']['header']>;
     body: Spec['createTag']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /tags/{tagId}: Get a tag
+   * Security: none (public). Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getTag: {
     path: NonNullable<Spec['getTag']['parameters']['path']>;
     headers: NonNullable<Spec['getTag']['parameters']['header']>;
   };
+  /**
+   * PATCH /tags/{tagId}: Rename a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   updateTag: {
     path: NonNullable<Spec['updateTag']['parameters']['path']>;
     headers: NonNullable<Spec['updateTag']['parameters']['header']>;
     body: Spec['updateTag']['requestBody']['content']['application/merge-patch+json'];
     principal: P;
   };
+  /**
+   * DELETE /tags/{tagId}: Delete a tag
+   * Security: bearerAuth. Ownership: the tag named by path parameter tagId (403 otherwise).
+   * Preconditions: If-Match against the ETag of getTag's 200 (412 if stale; 428 without it when REQUIRE_IF_MATCH).
+   */
   deleteTag: {
     path: NonNullable<Spec['deleteTag']['parameters']['path']>;
     headers: NonNullable<Spec['deleteTag']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * POST /users: Register a user
+   * Security: none (public). Ownership: none.
+   * Preconditions: Idempotency-Key (runs once per caller and key; 409 while running, 422 on reuse).
+   */
   registerUser: {
     headers: NonNullable<Spec['registerUser']['parameters']['header']>;
     body: Spec['registerUser']['requestBody']['content']['application/json'];
   };
+  /**
+   * GET /users/me: Get the signed-in user
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getCurrentUser: {
     headers: NonNullable<Spec['getCurrentUser']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * PUT /users/me/password: Change the password
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   changePassword: {
     body: Spec['changePassword']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /users/{userId}: Get a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: If-None-Match (304 when it holds the current ETag).
+   */
   getUser: {
     path: NonNullable<Spec['getUser']['parameters']['path']>;
     headers: NonNullable<Spec['getUser']['parameters']['header']>;
     principal: P;
   };
+  /**
+   * DELETE /users/{userId}: Delete a user
+   * Security: bearerAuth. Ownership: the user named by path parameter userId (403 otherwise).
+   * Preconditions: none.
+   */
   deleteUser: {
     path: NonNullable<Spec['deleteUser']['parameters']['path']>;
     principal: P;
   };
+  /**
+   * POST /auth/tokens: Sign in
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   createToken: {
     body: Spec['createToken']['requestBody']['content']['application/json'];
   };
+  /**
+   * DELETE /auth/tokens: Sign out everywhere
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeAllTokens: {
     principal: P;
   };
+  /**
+   * POST /auth/tokens/refresh: Refresh tokens
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   refreshToken: {
     body: Spec['refreshToken']['requestBody']['content']['application/json'];
   };
+  /**
+   * POST /auth/tokens/revoke: Sign out
+   * Security: bearerAuth. Ownership: none.
+   * Preconditions: none.
+   */
   revokeToken: {
     body: Spec['revokeToken']['requestBody']['content']['application/json'];
     principal: P;
   };
+  /**
+   * GET /healthz: Check that the process answers
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkLiveness: Record<string, never>;
+  /**
+   * GET /readyz: Check that the API can serve requests
+   * Security: none (public). Ownership: none.
+   * Preconditions: none.
+   */
   checkReadiness: Record<string, never>;
 }
 

@@ -89,7 +89,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerJsonBodies(app);
   registerBodyTimeout(app, config.bodyTimeout);
 
-  await registerHttpLayer(app, config.corsOrigins, spec);
+  await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   await registerLoadShedding(app, lifecycle, config);

@@ -42,6 +42,7 @@ export interface OperationFact {
   operationId: string;
   method: HttpMethod;
   path: string;
+  summary: string | null;
   security: Record<string, string[]>[];
   ownership: OwnershipFact | null;
   rateLimit: RateLimitFact | null;
@@ -92,6 +93,7 @@ function readOperation(doc: Json, path: string, method: HttpMethod, operation: J
     operationId,
     method,
     path,
+    summary: typeof operation.summary === 'string' ? operation.summary : null,
     security,
     ownership: readOwnership(operationId, operation['x-ownership']),
     rateLimit: readRateLimit(operationId, operation['x-rate-limit']),

@@ -1,3 +1,12 @@
+import {
+  answersWith,
+  checkPreconditionRules,
+  describeOperation,
+  headerParameters,
+  ifMatchReader,
+  isIdempotent,
+  pathParameters,
+} from './plan-facts.js';
 import type { DeprecationFact } from './read-deprecation.js';
 import type { HeaderFact, OperationFact, ResponseFact } from './read-operations.js';
 
@@ -51,6 +60,7 @@ export function checkBindingRules(operations: OperationFact[]): string[] {
       broken.push(`${op.operationId}: a request body must declare exactly one media type`);
     }
     broken.push(...checkDeprecationHeaders(op));
+    broken.push(...checkPreconditionRules(op, operations));
     for (const r of op.responses) {
       if ((r.status === 204 || r.status === 304) && r.contentType !== null) {
         broken.push(`${op.operationId} ${r.status} must not have content`);
@@ -92,9 +102,13 @@ export function renderBindings(operations: OperationFact[]): string {
     '/** Query parameters that have a `default` in the spec are always present once validation has run. */',
     'type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };',
     '',
-    '/** Method, path, security and media types of every operation, read from openapi.yaml. */',
+    '/**',
+    ' * The plan of every operation, read from openapi.yaml: method, path, security, ownership, rate limit, the',
+    ' * parameters and preconditions the binding handles, the media types a success answers with, and per status',
+    ' * the media type and headers. The binding builds each route from this alone (src/http/plan.ts).',
+    ' */',
     'export const operations = {',
-    ...operations.map(renderOperationTable),
+    ...operations.map((op) => renderOperationTable(op, operations)),
     '} as const;',
     '',
     'export type OperationId = keyof typeof operations;',
@@ -104,7 +118,7 @@ export function renderBindings(operations: OperationFact[]): string {
     ' * secured operations the authenticated principal `P`.',
     ' */',
     'export interface Requests<P> {',
-    ...operations.map(renderRequest),
+    ...operations.map((op) => `${describeOperation(op, operations, '  ')}\n${renderRequest(op)}`),
     '}',
     '',
     '/** What a handler may answer: exactly the statuses, headers and bodies the spec declares. */',
@@ -120,7 +134,7 @@ export function renderBindings(operations: OperationFact[]): string {
   ].join('\n');
 }
 
-function renderOperationTable(op: OperationFact): string {
+function renderOperationTable(op: OperationFact, all: OperationFact[]): string {
   const body = op.requestBody
     ? `{ required: ${op.requestBody.required}, contentType: ${q(op.requestBody.contentTypes[0] ?? '')} }`
     : 'null';
@@ -136,7 +150,9 @@ function renderOperationTable(op: OperationFact): string {
       return `      ${r.status}: { contentType: ${r.contentType === null ? 'null' : q(r.contentType)}, headers: [${headers}] },`;
     })
     .join('\n');
+  const reader = ifMatchReader(op, all);
   return [
+    describeOperation(op, all, '  '),
     `  ${op.operationId}: {`,
     `    method: ${q(op.method)},`,
     `    path: ${q(op.path)},`,
@@ -145,6 +161,11 @@ function renderOperationTable(op: OperationFact): string {
     `    secured: ${isSecured(op)},`,
     `    ownership: ${op.ownership ? `{ of: ${q(op.ownership.of)}, from: { in: ${q(op.ownership.from.in)}, name: ${q(op.ownership.from.name)} } }` : 'null'},`,
     `    rateLimit: ${op.rateLimit ? `{ max: ${op.rateLimit.max}, window: ${op.rateLimit.window} }` : 'null'},`,
+    `    pathParameters: ${list(pathParameters(op))},`,
+    `    headerParameters: ${list(headerParameters(op))},`,
+    `    idempotent: ${isIdempotent(op)},`,
+    `    ifMatchReader: ${reader ? q(reader.operationId) : 'null'},`,
+    `    answersWith: ${list(answersWith(op))},`,
     `    requestBody: ${body},`,
     `    deprecation: ${renderDeprecation(op.deprecation)},`,
     '    responses: {',
@@ -205,6 +226,10 @@ function renderReply(id: string, r: ResponseFact): string {
     parts.push('body?: never');
   }
   return `{ ${parts.join('; ')} }`;
+}
+
+function list(values: string[]): string {
+  return `[${values.map(q).join(', ')}]`;
 }
 
 function q(value: string): string {

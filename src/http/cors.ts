@@ -1,7 +1,6 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { type OperationId, operations } from '../../generated/operations.js';
-import type { LoadedSpec } from './openapi-spec.js';
 
 /**
  * CORS for the origins in `CORS_ORIGINS`, read from the spec: a preflight allows the methods its path has (set
@@ -9,7 +8,7 @@ import type { LoadedSpec } from './openapi-spec.js';
  * header the spec declares. Each allowed origin is echoed back alone, with `Vary: Origin`; any other origin gets
  * no CORS header at all, so the browser refuses to let its page read the answer.
  */
-export async function registerCors(app: FastifyInstance, origins: readonly string[], spec: LoadedSpec): Promise<void> {
+export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
   await app.register(cors, {
     origin: [...origins],
@@ -20,7 +19,7 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     preflightContinue: true,
     strictPreflight: false,
     methods: [],
-    allowedHeaders: requestHeaders(spec),
+    allowedHeaders: requestHeaders(),
     exposedHeaders: responseHeaders(),
   });
 }
@@ -34,12 +33,10 @@ export function corsForPath(allowed: readonly string[]): { cors: { methods: stri
  * What a browser may send: the header parameters of every operation, `Authorization` for the bearer token,
  * `Content-Type` for JSON bodies, and `X-Request-Id`, which the server takes as the request's id.
  */
-function requestHeaders(spec: LoadedSpec): string[] {
+function requestHeaders(): string[] {
   const names = new Set(['Authorization', 'Content-Type', 'X-Request-Id']);
-  for (const operation of spec.backend.getOperations()) {
-    for (const parameter of operation.parameters ?? []) {
-      if ('in' in parameter && parameter.in === 'header') names.add(parameter.name);
-    }
+  for (const id of Object.keys(operations) as OperationId[]) {
+    for (const name of operations[id].headerParameters) names.add(name);
   }
   return [...names];
 }

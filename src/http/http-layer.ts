@@ -1,8 +1,8 @@
 import compress from '@fastify/compress';
-import type { FastifyInstance, FastifyReply, onSendHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { tagEncoding } from './conditional.js';
 import { registerCors } from './cors.js';
-import type { LoadedSpec } from './openapi-spec.js';
 
 /**
  * The security headers of an API response (JSON, problem+json, the spec): the set OWASP's REST Security Cheat
@@ -59,34 +59,20 @@ export function usePageHeaders(reply: FastifyReply): void {
  * CORS for the configured origins only (never an arbitrary one echoed back), and compression when the client
  * asks. The headers are worked out once and set by one hook: it runs on every request.
  */
-export async function registerHttpLayer(
-  app: FastifyInstance,
-  corsOrigins: readonly string[],
-  spec: LoadedSpec,
-): Promise<void> {
+export async function registerHttpLayer(app: FastifyInstance, corsOrigins: readonly string[]): Promise<void> {
   const headers = apiHeaders(corsOrigins);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id).headers(headers);
     done();
   });
-  await registerCors(app, corsOrigins, spec);
+  await registerCors(app, corsOrigins);
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  // A validator must differ per content encoding (RFC 9110 §8.8.3): the compressed bytes get their own tag.
-  // Compression runs as each route's own onSend hook, so this one is appended after it, route by route.
+  // Compression runs as each route's own onSend hook; the ETag of the compressed bytes is tagged after it.
   app.addHook('onRoute', (route) => {
     const hooks = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
     route.onSend = [...hooks, tagEncoding];
   });
 }
-
-const tagEncoding: onSendHookHandler = (_request, reply, payload, done) => {
-  const encoding = reply.getHeader('content-encoding');
-  const etag = reply.getHeader('etag');
-  if (typeof encoding === 'string' && typeof etag === 'string' && !etag.endsWith(`-${encoding}"`)) {
-    reply.header('etag', `${etag.slice(0, -1)}-${encoding}"`);
-  }
-  done(null, payload);
-};
 
 /**
  * The headers helmet sets, worked out once: they are the same for every response, so running its dozen

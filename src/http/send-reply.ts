@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationId, operations } from '../../generated/operations.js';
-import { etagOf, noneMatch } from './conditional.js';
+import { tagReply } from './conditional.js';
 import type { Problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
 import type { Serialize } from './serializers.js';
-import { varyOn } from './vary.js';
 
 type Operation = (typeof operations)[OperationId];
 
@@ -20,30 +19,26 @@ interface DeclaredResponse {
   headers: readonly { name: string; owner: 'binding' | 'handler'; value?: string }[];
 }
 
-/** What the spec says about one status of one operation, worked out once. */
-interface Plan {
+/** What the spec says about one status of one operation. */
+interface StatusPlan {
   contentType: string | null;
   /** The headers the spec pins to one value. */
   pinned: [string, string][];
   hasEtag: boolean;
 }
 
-const plans = new Map<Operation, Map<number, Plan | undefined>>();
+/** How one operation sends each status it declares: worked out once, at start-up, from the generated table. */
+export type ReplyPlan = Readonly<Partial<Record<number, StatusPlan>>>;
 
-function planFor(operation: Operation, status: number): Plan | undefined {
-  let byStatus = plans.get(operation);
-  if (!byStatus) {
-    byStatus = new Map();
-    plans.set(operation, byStatus);
+export function replyPlanOf(operation: Operation): ReplyPlan {
+  const plan: Record<number, StatusPlan> = {};
+  for (const [status, declared] of Object.entries(operation.responses as Record<number, DeclaredResponse>)) {
+    plan[Number(status)] = {
+      contentType: declared.contentType,
+      pinned: declared.headers.flatMap((h): [string, string][] => (h.value === undefined ? [] : [[h.name, h.value]])),
+      hasEtag: declared.headers.some((h) => h.name === 'ETag'),
+    };
   }
-  if (byStatus.has(status)) return byStatus.get(status);
-  const declared = (operation.responses as Record<number, DeclaredResponse>)[status];
-  const plan = declared && {
-    contentType: declared.contentType,
-    pinned: declared.headers.flatMap((h): [string, string][] => (h.value === undefined ? [] : [[h.name, h.value]])),
-    hasEtag: declared.headers.some((h) => h.name === 'ETag'),
-  };
-  byStatus.set(status, plan);
   return plan;
 }
 
@@ -54,12 +49,12 @@ function planFor(operation: Operation, status: number): Plan | undefined {
  */
 export function send(
   reply: FastifyReply,
-  operation: Operation,
+  plans: ReplyPlan,
   result: AnyReply,
   request?: FastifyRequest,
   serialize: Serialize = (_status, body) => JSON.stringify(body),
 ): FastifyReply {
-  const plan = planFor(operation, result.status);
+  const plan = plans[result.status];
   reply.code(result.status);
   if (result.headers) {
     for (const name in result.headers) {
@@ -70,11 +65,8 @@ export function send(
   for (const [name, value] of plan?.pinned ?? []) reply.header(name, value);
   if (plan?.hasEtag && result.body !== undefined) {
     const serialized = serialize(result.status, result.body);
-    const etag = etagOf(serialized);
-    // A validated representation may be sent compressed: caches must key it by Accept-Encoding, 304s included.
-    varyOn(reply.header('etag', etag), 'Accept-Encoding');
-    const notModified = request && planFor(operation, 304);
-    if (notModified && !noneMatch(request.headers['if-none-match'], etag)) {
+    const notModified = request && plans[304];
+    if (tagReply(reply, serialized, notModified ? request.headers['if-none-match'] : undefined) && notModified) {
       for (const [name, value] of notModified.pinned) reply.header(name, value);
       return reply.code(304).send();
     }
