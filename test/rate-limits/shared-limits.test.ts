@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -68,14 +69,7 @@ describe('counting in the database', () => {
 
 describe('two instances on one database', () => {
   it('share a client’s sign-in limit: 10 on each, then the 21st is refused by either', async () => {
-    const config = loadConfig({
-      DATABASE_URL: ':memory:',
-      RESPONSE_VALIDATION: 'strict',
-      PASSWORD_HASH_COST: '10',
-      LOG_LEVEL: 'silent',
-      OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
-    });
-    const second = await buildApp(config, { db: t.db });
+    const second = await buildApp(testConfig(), { db: t.db });
     try {
       const signIn = (app: typeof second, i: number) =>
         app.inject({
@@ -110,14 +104,7 @@ describe('two instances on one database', () => {
 describe('a database that cannot count', () => {
   it('answers 503 with Retry-After, serves nothing, and counts again once the database is back', async () => {
     const readOnly = await readOnlyDatabase(t.db);
-    const config = loadConfig({
-      DATABASE_URL: ':memory:',
-      RESPONSE_VALIDATION: 'strict',
-      PASSWORD_HASH_COST: '10',
-      LOG_LEVEL: 'silent',
-      OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
-    });
-    const app = await buildApp(config, { db: readOnly.db });
+    const app = await buildApp(testConfig(), { db: readOnly.db });
     try {
       const register = (through = app) =>
         through.inject({
@@ -144,6 +131,54 @@ describe('a database that cannot count', () => {
     }
   });
 });
+
+describe('a count that cannot be taken while the rest of the database works', () => {
+  it.skipIf(testDatabaseUrl === undefined)(
+    'answers 503 rather than letting the request through uncounted (PostgreSQL: the count table locked)',
+    async () => {
+      // Another session holds the count table; this instance's sessions give up on a lock after 200 ms (55P03).
+      const url = new URL(await schemaUrlOf(t.db));
+      const locker = new pg.Client({ connectionString: url.href });
+      await locker.connect();
+      await locker.query('begin');
+      await locker.query('lock table rate_limit_windows in access exclusive mode');
+      url.searchParams.set('options', `${url.searchParams.get('options')} -c lock_timeout=200`);
+      const impatient = createDatabase(url.href);
+      const app = await buildApp(testConfig(), { db: impatient });
+      try {
+        const register = () =>
+          app.inject({
+            method: 'POST',
+            url: '/users',
+            remoteAddress: '203.0.113.10',
+            payload: { email: 'uncounted@example.com', password: 'long enough password' },
+          });
+        const refused = await register();
+        expect(refused.statusCode).toBe(503);
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        // The users table was free: an open gate would have made the account.
+        const users = await t.db.selectFrom('users').select('email').execute();
+        expect(users.map((u) => u.email)).not.toContain('uncounted@example.com');
+        await locker.query('rollback');
+        expect((await register()).statusCode).toBe(201);
+      } finally {
+        await app.close();
+        await impatient.destroy();
+        await locker.end();
+      }
+    },
+  );
+});
+
+function testConfig() {
+  return loadConfig({
+    DATABASE_URL: ':memory:',
+    RESPONSE_VALIDATION: 'strict',
+    PASSWORD_HASH_COST: '10',
+    LOG_LEVEL: 'silent',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
+  });
+}
 
 /** The search_path of the test schema `db` works in, as a URL a second pool can open. */
 async function schemaUrlOf(db: Db): Promise<string> {
