@@ -25,6 +25,8 @@ import { sendProblem } from './http/send-problem.js';
 import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
+import { databaseStore } from './rate-limits/database-store.js';
+import { startLimitPurge } from './rate-limits/purge-timer.js';
 import { KeptSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
@@ -96,9 +98,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerResponseValidation(app, spec, config.responseValidation);
   await registerDocs(app, spec);
   registerLandingPage(app, spec);
-  // Only operations with `x-rate-limit` in the spec are limited; the binding passes each one's limit on.
+  // Only operations with `x-rate-limit` in the spec are limited; the binding passes each one's limit on. The
+  // counts are in the database, shared by every instance (src/rate-limits/).
   await app.register(rateLimit, {
     global: false,
+    store: databaseStore(deps.db),
     enableDraftSpec: true,
     addHeadersOnExceeding: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false },
     errorResponseBuilder: (_request, context) =>
@@ -139,5 +143,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ...deps.operations,
   });
   startIdempotencyPurge(app, db, config.idempotencyPurgeInterval);
+  startLimitPurge(app, db, config.rateLimitPurgeInterval);
   return app;
 }

@@ -79,6 +79,8 @@ export interface Config {
   readonly keepAliveTimeout: number;
   /** How often expired idempotency records are deleted, in milliseconds. */
   readonly idempotencyPurgeInterval: number;
+  /** How often ended rate-limit windows and forgotten sign-in counts are deleted, in milliseconds. */
+  readonly rateLimitPurgeInterval: number;
   /** Failed sign-ins to one account (from any address) allowed before each further attempt must wait. */
   readonly signInFreeFailures: number;
   /** The longest wait between attempts on one account, in seconds; the waits double up to it. */
@@ -204,6 +206,12 @@ export function loadConfig(env: Env = process.env): Config {
     idempotencyPurgeInterval: read(
       'IDEMPOTENCY_PURGE_INTERVAL',
       600000,
+      (raw) => integerIn(raw, 100, 86400000),
+      'ms from 100 to 86400000',
+    ),
+    rateLimitPurgeInterval: read(
+      'RATE_LIMIT_PURGE_INTERVAL',
+      60000,
       (raw) => integerIn(raw, 100, 86400000),
       'ms from 100 to 86400000',
     ),

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       bodyTimeout: 5000,
       keepAliveTimeout: 5000,
       idempotencyPurgeInterval: 600000,
+      rateLimitPurgeInterval: 60000,
       signInFreeFailures: 5,
       signInMaxDelay: 900,
     });
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       BODY_TIMEOUT: '1000',
       KEEP_ALIVE_TIMEOUT: '3000',
       IDEMPOTENCY_PURGE_INTERVAL: '1000',
+      RATE_LIMIT_PURGE_INTERVAL: '2000',
       SIGN_IN_FREE_FAILURES: '3',
       SIGN_IN_MAX_DELAY: '60',
     });
@@ -101,6 +103,7 @@ describe('loadConfig', () => {
       bodyTimeout: 1000,
       keepAliveTimeout: 3000,
       idempotencyPurgeInterval: 1000,
+      rateLimitPurgeInterval: 2000,
       signInFreeFailures: 3,
       signInMaxDelay: 60,
     });

@@ -54,3 +54,16 @@ export async function countAttempt(
 export async function clearAttempts(db: Db, account: string): Promise<void> {
   await db.deleteFrom('sign_in_failures').where('account', '=', account).execute();
 }
+
+/**
+ * Deletes the counts of accounts with no attempt since `beforeMs` that are not blocked any more: the next attempt
+ * would start them again anyway (see `forgetAfterMs`). Returns how many.
+ */
+export async function purgeForgotten(db: Db, beforeMs: number): Promise<number> {
+  const result = await db
+    .deleteFrom('sign_in_failures')
+    .where('last_failed_ms', '<', beforeMs)
+    .where('blocked_until_ms', '<', beforeMs)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

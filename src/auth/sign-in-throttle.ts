@@ -1,3 +1,4 @@
+import { databaseNow } from '../db/clock.js';
 import type { Db } from '../db/database.js';
 import { problem } from '../http/problem.js';
 import { keyedHash } from '../secrets/server-secrets.js';
@@ -23,7 +24,8 @@ export function signInThrottle(db: Db, settings: ThrottleSettings, email: string
   const account = keyedHash(settings.hashKey, `sign-in:${email.toLowerCase()}`);
   return {
     async attempt(): Promise<Throttled | undefined> {
-      const now = Date.now();
+      // The database's clock, so that instances whose clocks disagree impose the same waits.
+      const now = (await databaseNow(db)).getTime();
       const counted = await countAttempt(db, account, {
         now,
         free: settings.config.signInFreeFailures,

@@ -14,3 +14,13 @@ export async function databaseNow(db: Db): Promise<Date> {
   if (now === undefined) throw new Error('the database did not tell its time');
   return new Date(now);
 }
+
+/**
+ * The database's clock as epoch milliseconds, for use inside a statement: one value for the whole statement, so
+ * a statement that compares and sets times with it sees one instant, whichever instance sent it.
+ */
+export function databaseNowMs(db: Db) {
+  return isPostgres(db)
+    ? sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint`
+    : sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
+}

@@ -7,6 +7,7 @@ import * as postgresParity from './migrations/20261125T000000-postgres-parity.js
 import * as nameSearch from './migrations/20261129T000000-name-search.js';
 import * as security from './migrations/20261129T000000-security.js';
 import * as tagLinksInItemOrder from './migrations/20261129T000100-tag-links-in-item-order.js';
+import * as rateLimits from './migrations/20261130T000000-rate-limits.js';
 
 // Listed by hand, oldest first, so the set of migrations is explicit and works the same from source or a bundle.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '20261129T000000-name-search': nameSearch,
   '20261129T000000-security': security,
   '20261129T000100-tag-links-in-item-order': tagLinksInItemOrder,
+  '20261130T000000-rate-limits': rateLimits,
 };
 
 /** The names of every migration, oldest first. */

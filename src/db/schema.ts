@@ -12,6 +12,16 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   server_secrets: ServerSecretTable;
   sign_in_failures: SignInFailureTable;
+  rate_limit_windows: RateLimitWindowTable;
+}
+
+export interface RateLimitWindowTable {
+  /** The limit and the client it counts: `createToken|192.0.2.1`. */
+  key: string;
+  /** Requests counted in the current window, the one that went over the limit included. */
+  hits: number;
+  /** Epoch ms, by the database's clock, when the current window ends and the count starts again. */
+  window_ends_ms: number;
 }
 
 export interface ServerSecretTable {

@@ -13,6 +13,7 @@ const postgresCodes: Record<string, Unavailable> = {
   '57P02': { detail: 'The database is restarting.', retryAfter: 5 },
   '57P03': { detail: 'The database is starting up or shutting down.', retryAfter: 5 },
   '57014': { detail: 'The database took too long to answer.', retryAfter: 5 },
+  '55P03': { detail: 'The database is busy with other writes.', retryAfter: 1 },
   '53100': { detail: 'The database is out of disk space.', retryAfter: 30 },
   '53200': { detail: 'The database is out of memory.', retryAfter: 5 },
   '53300': { detail: 'The database has no connection to spare.', retryAfter: 2 },

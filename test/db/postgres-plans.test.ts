@@ -31,7 +31,13 @@ async function startCapturing(): Promise<void> {
   });
   db = database.db;
   await migrateToLatest(db);
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' });
+  // Without load shedding, as in every in-process test app (test/helpers/test-app.ts).
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    RESPONSE_VALIDATION: 'strict',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
+  });
   app = await buildApp(config, { db });
 }
 

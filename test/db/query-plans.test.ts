@@ -29,6 +29,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     RESPONSE_VALIDATION: 'strict',
     PASSWORD_HASH_COST: '10',
+    // As in every in-process test app (test/helpers/test-app.ts): a busy machine's event loop must not shed these.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY: '0',
   };
   app = await buildApp(loadConfig(config), { db });
   const account = { email: 'plans@example.com', password: 'plans-password' };

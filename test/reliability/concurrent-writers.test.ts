@@ -92,14 +92,15 @@ describe('many clients writing at once, through two instances on one database', 
   );
 
   it('race to register one e-mail address, in any letter case: exactly one 201', async () => {
+    // 19 racers: with the set-up's registration, the 20 a minute this client may register on both instances together.
     const statuses = await Promise.all(
-      Array.from({ length: 20 }, (_, r) =>
+      Array.from({ length: 19 }, (_, r) =>
         post(servers[r % 2]?.base ?? '', '/users', {
           email: r % 3 === 0 ? 'Racer@Example.com' : 'racer@example.com',
           password: 'racing password',
         }).then((a) => a.status),
       ),
     );
-    expect(tally(statuses)).toEqual({ 201: 1, 409: 19 });
+    expect(tally(statuses)).toEqual({ 201: 1, 409: 18 });
   }, 60_000);
 });

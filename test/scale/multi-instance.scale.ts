@@ -52,7 +52,7 @@ interface Sent {
 async function send(
   method: string,
   path: string,
-  options: { body?: unknown; headers?: Record<string, string>; as?: string | null } = {},
+  options: { body?: unknown; headers?: Record<string, string>; as?: string | null; from?: string } = {},
 ): Promise<Sent> {
   const id = `scale-${randomUUID()}`;
   const auth = options.as === null ? undefined : (options.as ?? token);
@@ -72,7 +72,9 @@ async function send(
     responseHeaders: IncomingHttpHeaders;
     text: string;
   }>((resolve, reject) => {
-    const outgoing = request(`${proxyBase}${path}`, { method, headers, agent }, (incoming) => {
+    // `from` sends from another loopback address: to nginx (and so to the API) another client.
+    const source = options.from === undefined ? {} : { localAddress: options.from };
+    const outgoing = request(`${proxyBase}${path}`, { method, headers, agent, ...source }, (incoming) => {
       let text = '';
       incoming.setEncoding('utf8');
       incoming.on('data', (chunk) => {
@@ -163,6 +165,34 @@ describe('two instances behind nginx on one PostgreSQL database', () => {
     expect(page.data.next).toMatch(/^http:\/\/api\.example\.test:8443\/stores\?/);
     const direct = await send('GET', '/stores?limit=1');
     expect(direct.data.next).toMatch(/^http:\/\/127\.0\.0\.1:24080\/stores\?/);
+  });
+
+  it('lets one client sign in 20 times a minute in total across both instances, not 20 on each', async () => {
+    const email = `limited-${randomUUID()}@example.com`;
+    const password = 'limited password';
+    expect((await send('POST', '/users', { body: { email, password }, as: null })).status).toBe(201);
+    // A client of its own (the other sign-ins of this file come from 127.0.0.1), signing in one after another
+    // with the right password, so that only the per-client limit can refuse it.
+    const client = '127.0.0.22';
+    const answers: Sent[] = [];
+    for (let i = 0; i < 40; i++) {
+      answers.push(await send('POST', '/auth/tokens', { body: { email, password }, as: null, from: client }));
+    }
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual(Array(20).fill(429));
+    for (const refused of answers.slice(20)) {
+      expect(refused.data).toMatchObject({ status: 429, type: '/problems/rate-limited' });
+      expect(refused.headers['ratelimit-limit']).toBe('20');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    }
+    // Both instances signed the client in, and both refused it: one count, not one per instance.
+    await logsSettle();
+    expect(new Set(answers.slice(0, 20).map((r) => r.servedBy))).toEqual(new Set([0, 1]));
+    expect(new Set(answers.slice(20).map((r) => r.servedBy))).toEqual(new Set([0, 1]));
+    // Another client is not held back by this one.
+    expect((await send('POST', '/auth/tokens', { body: { email, password }, as: null })).status).toBe(200);
   });
 
   it('loses no acknowledged write when an instance is killed mid-run, and keeps serving from the other', async () => {

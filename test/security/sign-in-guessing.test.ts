@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { purgeForgotten } from '../../src/auth/sign-in-repository.js';
 import { createTestApp, type Response, type TestApp } from '../helpers/test-app.js';
 
 // Attack: 200 guesses at one account from 10 addresses in 32 s, no 429, and the right password still worked
@@ -68,6 +69,33 @@ describe('guessing one account from many addresses', () => {
     );
     expect(answers.filter((a) => a.statusCode === 401).length).toBeLessThanOrEqual(6);
     expect(answers.filter((a) => a.statusCode === 429).length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('times the waits by the database’s clock: an instance whose clock is 90 s ahead still makes the guess wait', async () => {
+    const answers = await guess(t.user.email, 6);
+    expect(answers.map((a) => a.statusCode)).toEqual([401, 401, 401, 401, 401, 401]);
+    // The 6th failure imposed a wait of 1 s; this process's clock now says 90 s have passed.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 90_000 });
+    try {
+      const early = await signIn(t.user.email, 'one more guess', '203.0.113.77');
+      expect(early.statusCode).toBe(429);
+      expect(early.data).toMatchObject({ type: '/problems/sign-in-throttled' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('purges the counts of accounts with no attempt for a day, and no other', async () => {
+    await guess(t.user.email, 2);
+    const day = 24 * 60 * 60 * 1000;
+    const old = Date.now() - day - 1000;
+    await t.db
+      .insertInto('sign_in_failures')
+      .values({ account: 'forgotten', failures: 9, delay_ms: 1000, blocked_until_ms: old, last_failed_ms: old })
+      .execute();
+    expect(await purgeForgotten(t.db, Date.now() - day)).toBe(1);
+    const left = await t.db.selectFrom('sign_in_failures').select(['account', 'failures']).execute();
+    expect(left).toEqual([expect.objectContaining({ failures: 2 })]);
   });
 
   it('keeps the count in the database, where every instance reads it', async () => {
