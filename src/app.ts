@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import pino from 'pino';
 import { authenticateBearer } from './auth/authenticate.js';
 import { authorize } from './auth/authorize.js';
 import { hashPassword } from './auth/passwords.js';
@@ -25,6 +26,7 @@ import { sendProblem } from './http/send-problem.js';
 import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
+import { notePrincipal, registerRequestObserver } from './observability/request-observer.js';
 import { KeptSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
@@ -60,8 +62,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         censor: '[redacted]',
       },
       serializers: { req: serializeRequest },
-      ...(deps.logStream && { stream: deps.logStream }),
+      // Standard output is written asynchronously (pino's sonic-boom), so a request never waits on the write of
+      // its access-log line; what is buffered is flushed when the process exits.
+      stream: deps.logStream ?? pino.destination({ dest: 1, sync: false }),
     },
+    // One access-log line per request, written when it is answered (src/observability/), instead of two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     ...serverTimeouts(config),
     // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
@@ -79,6 +85,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       );
     },
   });
+
+  registerRequestObserver(app);
 
   if (config.jwtSecret === undefined || config.cursorSecret === undefined) {
     app.log.info(
@@ -107,11 +115,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }),
   });
   const { db } = deps;
-  bindOperations(app, {
-    spec,
+  const operations: Pick<BindingDeps, 'handlers' | 'securitySchemes' | 'authorize'> = {
     handlers,
-    db,
-    cursors: new CursorCodec(secrets),
     securitySchemes: {
       bearerAuth: async (request) => {
         const outcome = await authenticateBearer(request, db, secrets.jwtSecret, config.accessTokenTtl);
@@ -119,6 +124,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       },
     },
     authorize: (principal, of, id) => authorize(db, principal, of as Parameters<typeof authorize>[2], id),
+    ...deps.operations,
+  };
+  bindOperations(app, {
+    spec,
+    db,
+    cursors: new CursorCodec(secrets),
+    handlers: operations.handlers,
+    securitySchemes: notingPrincipals(operations.securitySchemes),
+    authorize: operations.authorize,
     auth: {
       config: {
         ...config,
@@ -136,8 +150,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requireIfMatch: config.requireIfMatch,
     runOnce: (request, work) => runOnce(db, request, work, secrets.hashKey),
     lifecycle,
-    ...deps.operations,
   });
   startIdempotencyPurge(app, db, config.idempotencyPurgeInterval);
   return app;
+}
+
+/** Each security scheme as given, also noting the principal it establishes for the access log and the span. */
+function notingPrincipals(schemes: BindingDeps['securitySchemes']): BindingDeps['securitySchemes'] {
+  return Object.fromEntries(
+    Object.entries(schemes).map(([name, scheme]) => [
+      name,
+      async (request: Parameters<typeof scheme>[0]) => {
+        const outcome = await scheme(request);
+        if (outcome.ok) notePrincipal(request, outcome.principal.userId);
+        return outcome;
+      },
+    ]),
+  );
 }
