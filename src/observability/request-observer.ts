@@ -57,14 +57,9 @@ export function registerRequestObserver(app: FastifyInstance): void {
     // Passed on to the caller: the trace and span that answered, as W3C Trace Context Level 2's `traceresponse`.
     const { traceId, spanId, traceFlags } = span.spanContext();
     reply.header('traceresponse', `00-${traceId}-${spanId}-0${traceFlags.toString(16)}`);
+    // The rest of the request runs in the span's context (AsyncLocalStorage carries it through the body's stream
+    // callbacks too: test/observability/tracing.test.ts sends a body in two parts), so its statements find it.
     context.with(traced.context, done);
-  });
-
-  // The body has been read by now (its stream callbacks run outside the context); the handler, and so every
-  // database statement it runs, starts inside the request's span from here.
-  app.addHook('preHandler', (request, _reply, done) => {
-    if (request.traced) return context.with(request.traced.context, done);
-    done();
   });
 
   app.addHook('onResponse', (request, reply, done) => {

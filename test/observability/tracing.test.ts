@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
@@ -41,6 +41,29 @@ const attribute = (span: OtlpSpan | undefined, key: string) => {
   const value = span?.attributes.find((a) => a.key === key)?.value;
   return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
 };
+
+/** A POST whose body is sent in two writes 200 ms apart. */
+function slowPost(url: string, token: string, body: string): Promise<{ status: number; traceresponse: string }> {
+  return new Promise((resolve, reject) => {
+    const sending = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
+    });
+    sending.on('response', (response) => {
+      response.resume();
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, traceresponse: String(response.headers.traceresponse ?? '') }),
+      );
+    });
+    sending.on('error', reject);
+    sending.write(body.slice(0, 5));
+    setTimeout(() => sending.end(body.slice(5)), 200);
+  });
+}
 
 const received: OtlpSpan[] = [];
 let receiver: Server;
@@ -114,5 +137,31 @@ describe('tracing, with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const span = received.find((s) => s.spanId === spanId);
     expect(span).toMatchObject({ name: 'listStores', traceId });
     expect(span?.parentSpanId || undefined).toBeUndefined();
+  });
+
+  it('keeps a request with a body in its span: its statements, and who sent it', async () => {
+    const signIn = await fetch(`${server.base}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
+    });
+    expect(signIn.status).toBe(200);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    // The body arrives in two parts, 200 ms apart: the handler runs from the stream's callbacks, not the request's.
+    const created = await slowPost(`${server.base}/stores`, accessToken, JSON.stringify({ name: 'Traced store' }));
+    expect(created.status).toBe(201);
+    const [, traceId, spanId] = created.traceresponse.split('-');
+    const inTrace = () => received.filter((span) => span.traceId === traceId);
+    for (let i = 0; i < 150 && !inTrace().some((s) => s.spanId === spanId); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const requestSpan = inTrace().find((s) => s.spanId === spanId);
+    expect(requestSpan?.name).toBe('createStore');
+    expect(attribute(requestSpan, 'user.id')).toBe(
+      (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub,
+    );
+    const statements = inTrace().filter((s) => s !== requestSpan);
+    expect(statements.map((s) => s.name)).toContain('insert');
+    for (const statement of statements) expect(statement.parentSpanId).toBe(spanId);
   });
 });
