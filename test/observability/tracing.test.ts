@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshSchema, testDatabaseUrl } from '../helpers/fresh-database.js';
 import { freePort, noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // The demo catalogue's store (the server runs in development, which loads it).
@@ -68,13 +69,19 @@ function slowPost(url: string, token: string, body: string): Promise<{ status: n
 const received: OtlpSpan[] = [];
 let receiver: Server;
 let server: ServerProcess;
+// SQLite, or under `npm run test:pg` a fresh PostgreSQL schema: statements are traced on both.
+const system = testDatabaseUrl === undefined ? 'sqlite' : 'postgresql';
+let dropSchema: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   const port = await freePort();
   receiver = otlpReceiver(received);
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+  const schema = testDatabaseUrl === undefined ? undefined : await freshSchema();
+  dropSchema = schema?.drop;
   server = await startServer({
     ...noShedding,
+    ...(schema && { DATABASE_URL: schema.url }),
     METRICS_PORT: 'off',
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
     OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -84,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
+  await dropSchema?.();
 });
 
 describe('tracing, with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
@@ -116,7 +124,7 @@ describe('tracing, with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     for (const statement of statements) {
       expect(statement.parentSpanId).toBe(requestSpan.spanId);
       expect(statement.kind).toBe(3); // CLIENT
-      expect(attribute(statement, 'db.system.name')).toBe('sqlite');
+      expect(attribute(statement, 'db.system.name')).toBe(system);
       // The statement's text, never the values bound to it.
       expect(String(attribute(statement, 'db.query.text'))).not.toContain(storeId);
     }
