@@ -1,7 +1,8 @@
 // npm run bench:observability: what the access log and the metrics cost on getStore. One built API (dist/, as
-// `npm run start:prod` runs it) is started twice on one seeded SQLite file: without them (LOG_LEVEL=warn,
-// METRICS_PORT=off) and as production runs by default (LOG_LEVEL=info: one access-log line per request, read
-// from a pipe as a log shipper would; metrics recorded and scraped each second). autocannon drives getStore at
+// `npm run start:prod` runs it) is started four times on one seeded SQLite file: without either (LOG_LEVEL=warn,
+// METRICS_PORT=off), with the access log only (LOG_LEVEL=info: one line per request, read from a pipe as a log
+// shipper would), with the metrics only (recorded, and scraped each second), and with both, as production runs
+// by default. autocannon drives getStore at
 // each in alternating rounds, so that drift on a shared machine hits both alike; the figure is the server's CPU
 // time per request (from /proc), steadier than requests per second. Knobs: BENCH_ROUNDS (5), BENCH_SECONDS (5),
 // BENCH_CONNECTIONS (10). Prints a table; writes nothing.
@@ -62,44 +63,50 @@ try {
   const seeded = await seed(file, { stores: 100, items: 1000, tags: 100 }, secrets.JWT_SECRET);
   const getStore = scenarios(seeded, new Map()).find((s) => s.name === 'getStore');
   if (!getStore) throw new Error('no getStore scenario');
-  const metricsPort = await freePort();
-  const without = await start('warn, no metrics', file, { LOG_LEVEL: 'warn', METRICS_PORT: 'off' });
-  const withThem = await start('info + metrics', file, { LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) });
-  servers.push(without, withThem);
+  const metricsPorts = [await freePort(), await freePort()];
+  const variants: [string, Record<string, string>][] = [
+    ['warn, no metrics', { LOG_LEVEL: 'warn', METRICS_PORT: 'off' }],
+    ['info (access log)', { LOG_LEVEL: 'info', METRICS_PORT: 'off' }],
+    ['warn + metrics', { LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPorts[0]) }],
+    ['info + metrics', { LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[1]) }],
+  ];
+  for (const [name, settings] of variants) servers.push(await start(name, file, settings));
   const scraper = setInterval(() => {
-    fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-      (r) => r.text(),
-      () => undefined,
-    );
+    for (const port of metricsPorts) {
+      fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => undefined,
+      );
+    }
   }, 1000);
-  const cpu: Record<string, number[]> = { [without.name]: [], [withThem.name]: [] };
-  const rps: Record<string, number[]> = { [without.name]: [], [withThem.name]: [] };
+  const cpu = new Map<Server, number[]>(servers.map((server) => [server, []]));
+  const rps = new Map<Server, number[]>(servers.map((server) => [server, []]));
   // A warm-up round each (JIT, statement cache), not counted.
   for (const server of servers) await measure(server, getStore, { seconds: 2, connections });
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
     for (const server of order) {
       const m = await measure(server, getStore, { seconds, connections });
-      cpu[server.name]?.push(m.cpuUsPerRequest ?? Number.NaN);
-      rps[server.name]?.push(m.requestsPerSecond);
+      cpu.get(server)?.push(m.cpuUsPerRequest ?? Number.NaN);
+      rps.get(server)?.push(m.requestsPerSecond);
     }
   }
   clearInterval(scraper);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  const base = median(cpu[without.name] ?? []);
+  const median = (values: number[] = []) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const base = median(cpu.get(servers[0] as Server));
   console.log(
     `getStore, ${rounds} rounds × ${seconds} s, ${connections} connections; ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, Node ${process.version}`,
   );
-  console.log('| server | CPU µs/request (median) | rounds | requests/s (median) |');
-  console.log('|---|---|---|---|');
+  console.log('| server | CPU µs/request (median) | against the first | rounds | requests/s (median) |');
+  console.log('|---|---|---|---|---|');
   for (const server of servers) {
-    const c = cpu[server.name] ?? [];
+    const c = cpu.get(server) ?? [];
+    const cost = (median(c) / base - 1) * 100;
     console.log(
-      `| ${server.name} | ${median(c).toFixed(0)} | ${c.map((v) => v.toFixed(0)).join(', ')} | ${median(rps[server.name] ?? []).toFixed(0)} |`,
+      `| ${server.name} | ${median(c).toFixed(0)} | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % | ${c.map((v) => v.toFixed(0)).join(', ')} | ${median(rps.get(server)).toFixed(0)} |`,
     );
   }
-  const cost = (median(cpu[withThem.name] ?? []) / base - 1) * 100;
-  console.log(`access log + metrics: ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % CPU per request`);
 } finally {
   for (const server of servers) server.child.kill('SIGTERM');
   await rm(folder, { recursive: true, force: true });

@@ -9,14 +9,14 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
-import { dbStatementDuration, recordingMetrics } from './metrics.js';
+import { recordingMetrics, recordStatement, statementKindIndex } from './metrics.js';
 import { activeTracer } from './tracing.js';
 
 export type DbSystem = 'sqlite' | 'postgresql';
 
 /**
- * A Kysely dialect that times every statement the inner dialect's driver runs, queries and `begin`/`commit`
- * alike, into `stores_api_db_statement_duration_seconds`, and, while tracing is on and a request is being
+ * A Kysely dialect that counts and times every statement the inner dialect's driver runs, queries and
+ * `begin`/`commit` alike (`stores_api_db_statements_total`, `stores_api_db_statement_seconds_total`), and, while tracing is on and a request is being
  * traced, records each one as a child span of the request's span. It wraps the driver's connections and
  * changes nothing else: same adapter (so `isPostgres` still holds), compiler and introspector. Statement text
  * is the compiled SQL with its placeholders, never the values bound to them.
@@ -51,19 +51,18 @@ class ObservedConnection implements DatabaseConnection {
         },
       });
     if (!span && !recordingMetrics()) return this.inner.executeQuery<R>(compiledQuery);
-    const started = process.hrtime.bigint();
-    let outcome = 'error';
+    const started = performance.now();
+    let ok = false;
     try {
       const result = await this.inner.executeQuery<R>(compiledQuery);
-      outcome = 'ok';
+      ok = true;
       return result;
     } catch (error) {
       span?.recordException(error as Error);
       span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-      dbStatementDuration.observe({ system: this.system, statement: kind, outcome }, elapsed);
+      recordStatement(this.system, statementKindIndex(kind), ok, (performance.now() - started) / 1000);
       span?.end();
     }
   }

@@ -14,7 +14,6 @@ import {
   recordingMetrics,
   requestDuration,
   requestErrorsTotal,
-  requestsTotal,
   shedTotal,
   statusClass,
 } from './metrics.js';
@@ -68,7 +67,6 @@ export function registerRequestObserver(app: FastifyInstance): void {
     const ms = reply.elapsedTime;
     if (recordingMetrics()) {
       const labels = { operation_id: operation, method: request.method, status_class: statusClass(status) };
-      requestsTotal.inc(labels);
       requestDuration.observe(labels, ms / 1000);
       if (status >= 500) requestErrorsTotal.inc(labels);
       if (status === 429) rateLimitedTotal.inc({ operation_id: operation });

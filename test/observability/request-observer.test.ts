@@ -111,19 +111,20 @@ describe('refusals in the metrics', () => {
 });
 
 describe('database metrics', () => {
-  it('times each statement by system and kind', async () => {
-    const system = testDatabaseUrl === undefined ? 'sqlite' : 'postgresql';
-    const labels = { system, statement: 'select', outcome: 'ok' };
-    const count = async () =>
-      ((await registry.getSingleMetric('stores_api_db_statement_duration_seconds')?.get())?.values ?? []).find(
-        (v) =>
-          (v as { metricName?: string }).metricName?.endsWith('_count') &&
-          Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l),
-      )?.value ?? 0;
+  it('counts and times each statement by system and kind', async () => {
+    const labels = {
+      system: testDatabaseUrl === undefined ? 'sqlite' : 'postgresql',
+      statement: 'select',
+      outcome: 'ok',
+    };
     const t = await createTestApp();
-    const before = await count();
+    const [count, seconds] = [
+      await sample('stores_api_db_statements_total', labels),
+      await sample('stores_api_db_statement_seconds_total', labels),
+    ];
     expect((await t.request({ method: 'GET', url: '/stores', as: null })).statusCode).toBe(200);
-    expect(await count()).toBeGreaterThan(before);
+    expect(await sample('stores_api_db_statements_total', labels)).toBeGreaterThan(count);
+    expect(await sample('stores_api_db_statement_seconds_total', labels)).toBeGreaterThan(seconds);
     await t.close();
   });
 
