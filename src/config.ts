@@ -85,6 +85,13 @@ export interface Config {
   readonly signInFreeFailures: number;
   /** The longest wait between attempts on one account, in seconds; the waits double up to it. */
   readonly signInMaxDelay: number;
+  /**
+   * The port of the Prometheus endpoint (`GET /metrics`), a listener of its own apart from the API's;
+   * undefined (METRICS_PORT=off) serves none.
+   */
+  readonly metricsPort: number | undefined;
+  /** The address the metrics listener binds; HOST unless set. */
+  readonly metricsHost: string;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +224,15 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     signInFreeFailures: read('SIGN_IN_FREE_FAILURES', 5, (raw) => integerIn(raw, 1, 100), 'an integer from 1 to 100'),
     signInMaxDelay: read('SIGN_IN_MAX_DELAY', 900, (raw) => integerIn(raw, 1, 86400), 'seconds from 1 to 86400'),
+    metricsPort: portOrOff(
+      read<number | 'off'>(
+        'METRICS_PORT',
+        9464,
+        (raw) => (raw === 'off' ? 'off' : integerIn(raw, 1, 65535)),
+        'off or an integer from 1 to 65535',
+      ),
+    ),
+    metricsHost: read('METRICS_HOST', env.HOST || '0.0.0.0', (raw) => raw, 'a host name or address'),
   };
   if (production && config.cursorSecret === undefined) {
     problems.push(`CURSOR_SECRET must be set when NODE_ENV=production (${secretRule})`);
@@ -255,6 +271,10 @@ function hostList(raw: string): readonly string[] | undefined {
     return match !== null && (match[1] === undefined || Number(match[1]) <= 65535);
   });
   return valid && hosts.length > 0 ? Object.freeze(hosts) : undefined;
+}
+
+function portOrOff(port: number | 'off'): number | undefined {
+  return port === 'off' ? undefined : port;
 }
 
 function integerIn(raw: string, min: number, max: number): number | undefined {

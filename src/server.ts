@@ -8,6 +8,9 @@ import { unavailableDatabase } from './db/unavailable.js';
 import { disableDemoAccount } from './demo/demo-account.js';
 import { demoUser, loadDemoData } from './demo/demo-data.js';
 import { Lifecycle } from './health/lifecycle.js';
+import { stopRecording } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-server.js';
+import { startTracing } from './observability/tracing.js';
 import { KeptSecrets } from './secrets/server-secrets.js';
 import { type DemoState, startLine } from './start-line.js';
 import { hasNoStores } from './stores/repository.js';
@@ -19,6 +22,9 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
+
+// Tracing first, when the OTEL_* variables ask for it, so that every request and statement is traced.
+const stopTracing = startTracing();
 
 // Until the app's logger exists, a lost database connection is reported on standard error.
 let connectionLost = (error: Error) => console.error(`database connection lost: ${error.message}`);
@@ -56,6 +62,8 @@ async function shutdown(signal: string): Promise<void> {
   }, config.shutdownTimeout);
   await app.close();
   await db.destroy();
+  // The last spans are sent before the process exits.
+  await stopTracing?.();
   clearTimeout(timer);
   app.log.info('requests finished and database closed; exiting');
   process.exit(0);
@@ -64,6 +72,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 const address = await app.listen({ port: config.port, host: config.host });
+if (config.metricsPort !== undefined) startMetricsServer(config.metricsPort, config.metricsHost, app.log);
+else stopRecording();
 
 // A database that does not answer yet (PostgreSQL starting, restarting, unreachable) is waited for, not a reason
 // to exit: under a supervisor, exiting would only crash-loop until it is back. Any other error stops start-up.

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       overloadRetryAfter: 10,
       shutdownDelay: 0,
       shutdownTimeout: 10000,
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
       production: false,
       development: false,
       jwtSecret: undefined,
@@ -72,6 +74,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_PURGE_INTERVAL: '2000',
       SIGN_IN_FREE_FAILURES: '3',
       SIGN_IN_MAX_DELAY: '60',
+      METRICS_PORT: '9100',
+      METRICS_HOST: '127.0.0.2',
     });
     expect(config).toEqual({
       port: 8080,
@@ -106,14 +110,23 @@ describe('loadConfig', () => {
       rateLimitPurgeInterval: 2000,
       signInFreeFailures: 3,
       signInMaxDelay: 60,
+      metricsPort: 9100,
+      metricsHost: '127.0.0.2',
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('serves no metrics with METRICS_PORT=off, and binds them where HOST says unless METRICS_HOST does', () => {
+    expect(loadConfig({ METRICS_PORT: 'off' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ HOST: '127.0.0.1' }).metricsHost).toBe('127.0.0.1');
   });
 
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '-1'],
+    ['METRICS_PORT', 'on'],
+    ['METRICS_PORT', '0'],
     ['LOG_LEVEL', 'loud'],
     ['MIGRATE_ON_START', 'yes'],
     ['SEED_DEMO_DATA', 'maybe'],

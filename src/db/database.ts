@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect } from 'kysely';
+import { watchPool } from '../observability/metrics.js';
+import { observedDialect } from '../observability/observed-dialect.js';
 import type { Database } from './schema.js';
 import { SafeSqliteDialect } from './sqlite-dialect.js';
 import { cachingStatements } from './statement-cache.js';
@@ -21,7 +23,8 @@ export function isPostgres<DB>(db: Kysely<DB>): boolean {
 
 /**
  * Opens the database named by `databaseUrl`: PostgreSQL for a `postgres://` URL, otherwise SQLite (a file path,
- * created with its folder if missing, or `:memory:`).
+ * created with its folder if missing, or `:memory:`). Every statement is timed, and traced while tracing is on
+ * (src/observability/observed-dialect.ts).
  */
 export function createDatabase(
   databaseUrl: string,
@@ -29,10 +32,11 @@ export function createDatabase(
 ): Db {
   const { onConnectionError, ...kyselyOptions } = options;
   if (isPostgresUrl(databaseUrl)) {
-    return new Kysely<Database>({ dialect: postgresDialect(databaseUrl, onConnectionError), ...kyselyOptions });
+    const dialect = observedDialect(postgresDialect(databaseUrl, onConnectionError), 'postgresql');
+    return new Kysely<Database>({ dialect, ...kyselyOptions });
   }
   const { dialect, file } = sqliteDialect(databaseUrl);
-  const db = new Kysely<Database>({ dialect, ...kyselyOptions });
+  const db = new Kysely<Database>({ dialect: observedDialect(dialect, 'sqlite'), ...kyselyOptions });
   if (file) openedFiles.set(db, file);
   return db;
 }
@@ -103,5 +107,6 @@ function postgresDialect(databaseUrl: string, onConnectionError?: (error: Error)
   const lost = (error: Error) => onConnectionError?.(error);
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
+  watchPool(pool);
   return new PostgresDialect({ pool });
 }

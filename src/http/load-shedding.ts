@@ -2,6 +2,7 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Lifecycle } from '../health/lifecycle.js';
+import { countShed } from '../observability/request-observer.js';
 import { problem } from './problem.js';
 import { sendProblem } from './send-problem.js';
 
@@ -22,10 +23,12 @@ export async function registerLoadShedding(app: FastifyInstance, lifecycle: Life
     if (lifecycle.state === 'starting') {
       const operationId = request.routeOptions.config.operationId;
       if (operationId === 'checkLiveness' || operationId === 'checkReadiness') return done();
+      countShed('starting');
       reply.header('retry-after', startingRetryAfter);
       sendProblem(reply, unavailable('This instance is starting: it is waiting for its database. Try again.'));
       return;
     }
+    countShed('shutting_down');
     reply.header('connection', 'close').header('retry-after', retryAfter);
     sendProblem(reply, unavailable('This instance is shutting down; send the request again.'));
   });
@@ -44,6 +47,7 @@ export async function registerLoadShedding(app: FastifyInstance, lifecycle: Life
       if (request.routeOptions.config.operationId === 'checkLiveness') return;
       // Logged at debug only: under overload, a line per shed request would add to the load.
       request.log.debug({ type, value }, 'overloaded: request shed');
+      countShed(type);
       reply.header('retry-after', retryAfter);
       sendProblem(reply, unavailable(`The server is under too much load to answer now; try again in ${retryAfter} s.`));
     },

@@ -50,6 +50,8 @@ const transportHeaders = new Set([
   'x-frame-options',
   'x-permitted-cross-domain-policies',
   'x-xss-protection',
+  // W3C Trace Context's answer to a traceparent, sent while tracing is on (src/observability/).
+  'traceresponse',
 ]);
 
 /**
