@@ -26,9 +26,9 @@ import { sendProblem } from './http/send-problem.js';
 import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
+import { notePrincipal, registerRequestObserver } from './observability/request-observer.js';
 import { databaseStore } from './rate-limits/database-store.js';
 import { startLimitPurge } from './rate-limits/purge-timer.js';
-import { notePrincipal, registerRequestObserver } from './observability/request-observer.js';
 import { KeptSecrets } from './secrets/server-secrets.js';
 
 export interface AppDeps {
