@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/fresh-database.js';
+import { noShedding } from '../helpers/server-process.js';
 import { listUrls, seedPlanData } from './list-combinations.js';
 
 // Under `npm run test:pg`: PostgreSQL can serve every list in the order it is asked for from an index, with no
@@ -31,7 +32,13 @@ async function startCapturing(): Promise<void> {
   });
   db = database.db;
   await migrateToLatest(db);
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESPONSE_VALIDATION: 'strict' });
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    RESPONSE_VALIDATION: 'strict',
+    // Load shedding is tested on its own; a busy test worker would have some of these requests refused.
+    ...noShedding,
+  });
   app = await buildApp(config, { db });
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { sqliteOnly } from '../helpers/fresh-database.js';
+import { noShedding } from '../helpers/server-process.js';
 import { listUrls, seedPlanData } from './list-combinations.js';
 
 // Every list the API serves must read one index range per page, so that a page costs the same on a thousand
@@ -29,6 +30,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     RESPONSE_VALIDATION: 'strict',
     PASSWORD_HASH_COST: '10',
+    ...noShedding,
   };
   app = await buildApp(loadConfig(config), { db });
   const account = { email: 'plans@example.com', password: 'plans-password' };
