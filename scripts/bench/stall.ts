@@ -203,7 +203,8 @@ export function stallMarkdown(result: StallResult): string {
     '| request | median ms | max ms |',
     '|---|---|---|',
     ...result.slowest.map(
-      (s) => `| \`${s.path.replace(/cursor=[^&]+/, 'cursor=…')}\` | ${s.medianMs.toFixed(2)} | ${s.maxMs.toFixed(2)} |`,
+      (s) =>
+        `| \`${s.path.replace(/cursor=[^&]+/, 'cursor=…').replace(/=[0-9a-f-]{36}/g, '=…')}\` | ${s.medianMs.toFixed(2)} | ${s.maxMs.toFixed(2)} |`,
     ),
     '',
     '| | p50 ms | p99 ms |',
