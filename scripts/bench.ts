@@ -25,6 +25,7 @@ import { scaleScenarios, scaleTarget } from './bench/scale.js';
 import { type Scenario, scenarios } from './bench/scenarios.js';
 import { type Seeded, seed } from './bench/seed.js';
 import { memoryMiB, type Server, startServer, stopServer } from './bench/servers.js';
+import { idsOf, stall, stallMarkdown, writeStallReport } from './bench/stall.js';
 
 const env = process.env;
 const quick = process.argv.includes('--quick') || env.BENCH_QUICK === '1';
@@ -268,11 +269,23 @@ try {
   }
   const databaseUrl = join(folder, 'bench.db');
   const seeded =
-    only?.join() === 'scale'
+    only?.join() === 'scale' || only?.join() === 'stall'
       ? undefined
       : await seed(databaseUrl, { stores: 100, items: settings.items, tags: 1000 }, secrets.JWT_SECRET);
   if (seeded) log(`seeded 100 stores, ${settings.items} items, 1000 tags in ${databaseUrl}`);
-  if (only?.join() === 'scale') {
+  if (only?.join() === 'stall') {
+    // `BENCH_ONLY=stall`: the stall check (scripts/bench/stall.ts) on BENCH_SCALE_ITEMS items, or on an already
+    // seeded file given as BENCH_STALL_DB.
+    const file = env.BENCH_STALL_DB ?? join(folder, 'stall.db');
+    if (!env.BENCH_STALL_DB)
+      await seed(file, { stores: 100, items: settings.scaleItems, tags: 1000 }, secrets.JWT_SECRET);
+    const server = await start('stores-api', file, `/stores/${idsOf(file).storeIds[0]}`);
+    const seconds = knob('BENCH_STALL_SECONDS', 5);
+    const options = { seconds, rounds: knob('BENCH_STALL_ROUNDS', 3), tries: knob('BENCH_STALL_TRIES', 3) };
+    const result = await stall({ server, file, cursorSecret: secrets.CURSOR_SECRET, log, ...options });
+    console.log(`\n${stallMarkdown(result)}`);
+    if (output) writeStallReport(resolve(root, output), result);
+  } else if (only?.join() === 'scale') {
     // `BENCH_ONLY=scale`: the scale check alone, written beside the full results.
     const scaled = await scale();
     console.log(`\n${scaleMarkdown(scaled)}`);

@@ -1,5 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
-import type { Db } from './database.js';
+import { type QueryResult, type RawBuilder, sql } from 'kysely';
+import { type Db, readWorkersOf } from './database.js';
 
 /**
  * Every list page reads a bounded number of rows, whatever the filters and however large the table. A page is
@@ -16,7 +16,9 @@ import type { Db } from './database.js';
  *    work, and following `next` still visits every match once, in order.
  *
  * Filters selective enough for (2) and common enough for (3) both end quickly: the cost is at most about
- * `candidateLimit` + `scanBudget` rows, never the table.
+ * `candidateLimit` + `scanBudget` rows, never the table. On a SQLite file, (2) and (3) run on read-only
+ * connections in worker threads (read-workers.ts): a few milliseconds each on a million rows, they would
+ * otherwise hold up every other request on the event loop.
  */
 export const candidateLimit = 1000;
 export const scanBudget = 1000;
@@ -100,13 +102,16 @@ export async function boundedPage<R extends { id: string }>(db: Db, request: Pag
   for (const { candidates } of request.residuals) {
     if (!candidates) continue;
     const capped = sql`${candidates.select} limit ${candidateLimit + 1}`;
-    const counted = await sql<{ n: number | string }>`select count(*) as n from (${capped}) as c`.execute(db);
+    const counted = await offLoop(db, sql<{ n: number | string }>`select count(*) as n from (${capped}) as c`);
     if (Number(counted.rows[0]?.n ?? 0) > candidateLimit) continue;
     // The capped candidates drive the join (SQLite keeps the written order of a CROSS JOIN); the few rows left
     // after the other filters are sorted.
     const key = sql.raw(`${table}.${candidates.key}`);
-    const { rows } = await sql<R>`select ${t}.* from (${capped}) as c cross join ${t}
-      ${where([sql`${key} = c.key`, ...range, ...residual])} ${orderBy} limit ${limit + 1}`.execute(db);
+    const { rows } = await offLoop(
+      db,
+      sql<R>`select ${t}.* from (${capped}) as c cross join ${t}
+        ${where([sql`${key} = c.key`, ...range, ...residual])} ${orderBy} limit ${limit + 1}`,
+    );
     return pageOf(rows);
   }
 
@@ -118,14 +123,25 @@ export async function boundedPage<R extends { id: string }>(db: Db, request: Pag
   const outerOrder = through
     ? sql`order by ${sql.ref(`${table}.sort_key`)} ${direction}, ${sql.ref(`${table}.sort_id`)} ${direction}`
     : orderBy;
-  const { rows } = await sql<R>`select * from (${read}) as ${t} ${where(ordered.residual)} ${outerOrder}
-    limit ${limit + 1}`.execute(db);
+  const { rows } = await offLoop(
+    db,
+    sql<R>`select * from (${read}) as ${t} ${where(ordered.residual)} ${outerOrder} limit ${limit + 1}`,
+  );
   if (rows.length > limit) return pageOf(rows);
-  const lastRead = await sql<{ value: string | number; id: string }>`select ${ordered.column} as value,
-    ${ordered.id} as id from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
-    limit 1 offset ${scanBudget - 1}`.execute(db);
+  const lastRead = await offLoop(
+    db,
+    sql<{ value: string | number; id: string }>`select ${ordered.column} as value,
+      ${ordered.id} as id from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
+      limit 1 offset ${scanBudget - 1}`,
+  );
   const stop = lastRead.rows[0];
   return { rows, next: stop && { value: stop.value, id: stop.id } };
+}
+
+/** A read that may cost up to a budget: on a read worker when `db` has them, else on `db` itself. */
+function offLoop<T>(db: Db, query: RawBuilder<T>): Promise<QueryResult<T>> {
+  const workers = readWorkersOf(db);
+  return workers ? workers.query<T>(query.compile(db)) : query.execute(db);
 }
 
 function where(conditions: RawBuilder<unknown>[]) {

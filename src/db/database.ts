@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, PostgresAdapter, PostgresDialect } from 'kysely';
 import { watchPool } from '../observability/metrics.js';
 import { observedDialect } from '../observability/observed-dialect.js';
+import { ReadWorkers } from './read-workers.js';
 import type { Database } from './schema.js';
 import { SafeSqliteDialect } from './sqlite-dialect.js';
 import { cachingStatements } from './statement-cache.js';
@@ -28,17 +29,28 @@ export function isPostgres<DB>(db: Kysely<DB>): boolean {
  */
 export function createDatabase(
   databaseUrl: string,
-  options: { log?: LogConfig; onConnectionError?: (error: Error) => void } = {},
+  options: { log?: LogConfig; onConnectionError?: (error: Error) => void; readWorkers?: number } = {},
 ): Db {
-  const { onConnectionError, ...kyselyOptions } = options;
+  const { onConnectionError, readWorkers, ...kyselyOptions } = options;
   if (isPostgresUrl(databaseUrl)) {
     const dialect = observedDialect(postgresDialect(databaseUrl, onConnectionError), 'postgresql');
     return new Kysely<Database>({ dialect, ...kyselyOptions });
   }
-  const { dialect, file } = sqliteDialect(databaseUrl);
+  const { dialect, file, readers } = sqliteDialect(databaseUrl, readWorkers);
   const db = new Kysely<Database>({ dialect: observedDialect(dialect, 'sqlite'), ...kyselyOptions });
   if (file) openedFiles.set(db, file);
+  if (readers) readWorkersByDb.set(db, readers);
   return db;
+}
+
+const readWorkersByDb = new WeakMap<object, ReadWorkers>();
+
+/**
+ * The worker threads that run `db`'s costlier list reads off the event loop (read-workers.ts): for a SQLite file
+ * only (`:memory:` is one connection's own; PostgreSQL's driver never blocks the loop), and not for a transaction.
+ */
+export function readWorkersOf(db: Db): ReadWorkers | undefined {
+  return readWorkersByDb.get(db);
 }
 
 /** The file a SQLite database was opened from: its path and, to notice it being replaced or removed, its inode. */
@@ -55,7 +67,10 @@ export function openedFileOf(db: Db): OpenedFile | undefined {
   return openedFiles.get(db);
 }
 
-function sqliteDialect(databaseUrl: string): { dialect: SafeSqliteDialect; file?: OpenedFile } {
+function sqliteDialect(
+  databaseUrl: string,
+  workers?: number,
+): { dialect: SafeSqliteDialect; file?: OpenedFile; readers?: ReadWorkers } {
   const inMemory = databaseUrl === ':memory:';
   if (!inMemory) mkdirSync(dirname(databaseUrl), { recursive: true });
   const sqlite = new SQLite(databaseUrl);
@@ -65,10 +80,13 @@ function sqliteDialect(databaseUrl: string): { dialect: SafeSqliteDialect; file?
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const dialect = new SafeSqliteDialect(sqlite, { database: cachingStatements(sqlite) });
+  const readers = inMemory || workers === 0 ? undefined : new ReadWorkers(databaseUrl, workers);
+  const dialect = new SafeSqliteDialect(sqlite, { database: cachingStatements(sqlite) }, () =>
+    readers ? readers.close() : Promise.resolve(),
+  );
   if (inMemory) return { dialect };
   const { dev, ino } = statSync(databaseUrl);
-  return { dialect, file: { path: databaseUrl, dev, ino } };
+  return { dialect, file: { path: databaseUrl, dev, ino }, ...(readers && { readers }) };
 }
 
 /**

@@ -25,15 +25,18 @@ import {
 export class SafeSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sqlite: Database;
+  readonly #onDestroy: (() => Promise<void>) | undefined;
 
-  constructor(sqlite: Database, config: SqliteDialectConfig) {
+  /** `onDestroy` runs when the database is destroyed, before the connection closes (the read workers stop). */
+  constructor(sqlite: Database, config: SqliteDialectConfig, onDestroy?: () => Promise<void>) {
     super(config);
     this.#sqlite = sqlite;
     this.#config = config;
+    this.#onDestroy = onDestroy;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite, this.#onDestroy);
   }
 
   override createAdapter(): SqliteAdapter {
@@ -49,10 +52,17 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: Database;
+  readonly #onDestroy: (() => Promise<void>) | undefined;
 
-  constructor(config: SqliteDialectConfig, sqlite: Database) {
+  constructor(config: SqliteDialectConfig, sqlite: Database, onDestroy?: () => Promise<void>) {
     super(config);
     this.#sqlite = sqlite;
+    this.#onDestroy = onDestroy;
+  }
+
+  override async destroy(): Promise<void> {
+    await this.#onDestroy?.();
+    await super.destroy();
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

@@ -57,12 +57,26 @@ export async function listItems(
   const residuals: Residual[] = [];
   const store = storeId === undefined ? [] : [sql`items.store_id = ${storeId}`];
   served.push(...store);
-  const priceOf = (column: string) => [
-    ...(filter.minCents === undefined ? [] : [sql`${sql.ref(column)} >= ${filter.minCents}`]),
-    ...(filter.maxCents === undefined ? [] : [sql`${sql.ref(column)} <= ${filter.maxCents}`]),
+  const priceOf = (column: string, from = { min: filter.minCents, max: filter.maxCents }) => [
+    ...(from.min === undefined ? [] : [sql`${sql.ref(column)} >= ${from.min}`]),
+    ...(from.max === undefined ? [] : [sql`${sql.ref(column)} <= ${from.max}`]),
   ];
   const price = priceOf('items.price_cents');
-  if (order.field === 'price') served.push(...price);
+  // Sorted by price, a cursor's (price, id) comparison starts the range, and the price bound on its side is then
+  // implied. Left in, it is a range start of its own: the database would start there and read every row up to the
+  // cursor (300,000 of a million for a deep page of a wide range), so it is left out.
+  const cursorPrice = order.field === 'price' && after !== undefined ? Number(after.value) : undefined;
+  const sortedPrice = {
+    min:
+      cursorPrice !== undefined && !order.descending && cursorPrice >= (filter.minCents ?? 0)
+        ? undefined
+        : filter.minCents,
+    max:
+      cursorPrice !== undefined && order.descending && cursorPrice <= (filter.maxCents ?? Number.POSITIVE_INFINITY)
+        ? undefined
+        : filter.maxCents,
+  };
+  if (order.field === 'price') served.push(...priceOf('items.price_cents', sortedPrice));
   else if (price.length > 0) {
     // By price within the store when there is one: (store_id, price_cents, id), else (price_cents, id).
     const conditions = sql.join([...store, ...price], sql` and `);
@@ -83,7 +97,7 @@ export async function listItems(
       id: 'item_tags.item_id',
       served: [
         sql`item_tags.tag_id = ${filter.tagId}`,
-        ...(order.field === 'price' ? priceOf('item_tags.item_price_cents') : []),
+        ...(order.field === 'price' ? priceOf('item_tags.item_price_cents', sortedPrice) : []),
       ],
     };
   }
