@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { isPostgres } from './database.js';
 import * as initial from './migrations/20261124T000000-initial.js';
 import * as users from './migrations/20261124T010000-users.js';

@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type {
+  AbortableOperationOptions,
   CompiledQuery,
   DatabaseConnection,
   DatabaseIntrospector,
@@ -36,7 +37,7 @@ class ObservedConnection implements DatabaseConnection {
     private readonly system: DbSystem,
   ) {}
 
-  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(compiledQuery: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
     const tracer = activeTracer();
     const parent = tracer && trace.getSpan(context.active());
     const kind = statementKind(compiledQuery.sql);
@@ -50,11 +51,11 @@ class ObservedConnection implements DatabaseConnection {
           'db.query.text': compiledQuery.sql,
         },
       });
-    if (!span && !recordingMetrics()) return this.inner.executeQuery<R>(compiledQuery);
+    if (!span && !recordingMetrics()) return this.inner.executeQuery<R>(compiledQuery, options);
     const started = performance.now();
     let ok = false;
     try {
-      const result = await this.inner.executeQuery<R>(compiledQuery);
+      const result = await this.inner.executeQuery<R>(compiledQuery, options);
       ok = true;
       return result;
     } catch (error) {
@@ -67,8 +68,12 @@ class ObservedConnection implements DatabaseConnection {
     }
   }
 
-  streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(compiledQuery, chunkSize);
+  streamQuery<R>(
+    compiledQuery: CompiledQuery,
+    chunkSize: number,
+    options?: AbortableOperationOptions,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(compiledQuery, chunkSize, options);
   }
 }
 
