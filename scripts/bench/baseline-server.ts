@@ -30,7 +30,7 @@ import { specPath } from '../../src/http/openapi-spec.js';
 import { parseSort } from '../../src/http/pagination.js';
 import { itemFilter, type ListItemsQuery, listItemsScope } from '../../src/items/list-query.js';
 import * as items from '../../src/items/repository.js';
-import { newItemRow, toItem, toItems } from '../../src/items/representation.js';
+import { newItem, newItemRow, toItem, toItems } from '../../src/items/representation.js';
 import { toStore } from '../../src/stores/mapping.js';
 import { findStore } from '../../src/stores/repository.js';
 
@@ -213,7 +213,7 @@ app.post<{ Body: { storeId: string; name: string; description?: string | null; p
       return problem(request, reply, 422, 'Unprocessable Content', `No store has the id ${body.storeId}.`);
     reply.code(201).header('location', `${origin(request)}/items/${row.id}`);
     if (contract) reply.header('cache-control', 'no-store').header('vary', 'Accept-Encoding');
-    return toItem(db, row);
+    return newItem(row);
   },
 );
 
