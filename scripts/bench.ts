@@ -1,10 +1,13 @@
-// npm run bench: the full spec-driven API against a hand-written Fastify baseline (scripts/bench/baseline-server.ts)
-// on one seeded SQLite file, both built to JavaScript and run in production mode, driven by autocannon in
-// alternating rounds so that machine drift hits both alike. Also times start-up, samples memory, and compares
-// listItems on a small and a large catalogue. Writes benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1)
-// is a short smoke run that only prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS,
-// BENCH_SCALE_ITEMS (0 skips the scale check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a
-// folder: both servers write V8 CPU profiles there), BENCH_OUT (where results go).
+// npm run bench: the spec-driven API against the same-contract baseline (scripts/bench/baseline-server.ts: a
+// hand-written Fastify service sending the same headers and bodies) and the floor (the same routes bare), on one
+// seeded SQLite file, all built to JavaScript and run in production mode. The answers are compared first
+// (same-contract.ts); then autocannon drives each scenario in rounds, each starting with the next server, so that
+// machine drift hits all alike; getStore also runs against the API at LOG_LEVEL=info. The table marks the targets
+// of targets.ts met or not. Also times start-up, samples memory, and compares listItems on a small and a large
+// catalogue. Writes benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1) is a short smoke run that only
+// prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS, BENCH_SCALE_ITEMS (0 skips the scale
+// check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a folder: every server writes V8 CPU
+// profiles there), BENCH_OUT (where results go).
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,17 +24,19 @@ import {
   writeReport,
   writeScaleReport,
 } from './bench/report.js';
+import { checkSameContract } from './bench/same-contract.js';
 import { scaleScenarios, scaleTarget } from './bench/scale.js';
 import { type Scenario, scenarios } from './bench/scenarios.js';
 import { type Seeded, seed } from './bench/seed.js';
 import { memoryMiB, type Server, startServer, stopServer } from './bench/servers.js';
 import { idsOf, stall, stallMarkdown, writeStallReport } from './bench/stall.js';
+import { logLevelCostTarget, targets } from './bench/targets.js';
 
 const env = process.env;
 const quick = process.argv.includes('--quick') || env.BENCH_QUICK === '1';
 const knob = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
 const settings = {
-  rounds: knob('BENCH_ROUNDS', quick ? 1 : 3),
+  rounds: knob('BENCH_ROUNDS', quick ? 1 : 5),
   seconds: knob('BENCH_SECONDS', quick ? 2 : 5),
   connections: knob('BENCH_CONNECTIONS', 10),
   items: knob('BENCH_ITEMS', quick ? 10_000 : 100_000),
@@ -39,7 +44,6 @@ const settings = {
 };
 const only = env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const output = env.BENCH_OUT ?? (quick ? undefined : 'benchmark');
-const targets: Record<string, number> = { createItem: 0.85 };
 const root = new URL('../', import.meta.url).pathname;
 // Fresh secrets per run (a published one is refused), and a lifetime that covers the seeded 24-hour token.
 const secrets = {
@@ -76,10 +80,30 @@ const nodeArgs = [
   ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []),
 ];
 
-/** Starts a server; it has started when it answers `firstPath` (a getStore: routing, validation and a query). */
-async function start(name: 'stores-api' | 'baseline', databaseUrl: string, firstPath: string): Promise<Server> {
-  const script = name === 'stores-api' ? 'dist/src/server.js' : 'dist/scripts/bench/baseline-server.js';
-  const server = await startServer(name, script, serverEnv(databaseUrl), { cwd: root, firstPath, nodeArgs });
+type ServerName = 'stores-api' | 'baseline' | 'floor' | 'stores-api (info)';
+const scripts: Record<ServerName, string> = {
+  'stores-api': 'dist/src/server.js',
+  'stores-api (info)': 'dist/src/server.js',
+  baseline: 'dist/scripts/bench/baseline-server.js',
+  floor: 'dist/scripts/bench/baseline-server.js',
+};
+
+/**
+ * Starts a server; it has started when it answers `firstPath` (a getStore: routing, validation and a query). The
+ * floor is the baseline's routes without the contract (BASELINE=floor); `stores-api (info)` is the API at the
+ * default production log level, its log read from a pipe as a log collector would.
+ */
+async function start(name: ServerName, databaseUrl: string, firstPath: string): Promise<Server> {
+  const variables = serverEnv(databaseUrl);
+  if (name === 'floor') variables.BASELINE = 'floor';
+  if (name === 'stores-api (info)') variables.LOG_LEVEL = 'info';
+  const server = await startServer(name, scripts[name], variables, {
+    cwd: root,
+    firstPath,
+    nodeArgs,
+    drainStdout: name === 'stores-api (info)',
+  });
+  if (process.env.BENCH_CPU_PROF) log(`${name} is process ${server.child.pid} (its CPU profile's name holds the pid)`);
   started.push(server);
   return server;
 }
@@ -87,36 +111,6 @@ async function start(name: 'stores-api' | 'baseline', databaseUrl: string, first
 async function stop(server: Server): Promise<void> {
   await stopServer(server);
   started.splice(started.indexOf(server), 1);
-}
-
-/** Both servers must give the same status and body for every scenario, or the comparison means nothing. */
-async function checkSameAnswers(servers: Server[], list: Scenario[]): Promise<void> {
-  for (const scenario of list) {
-    const first = scenario.next();
-    const answers = await Promise.all(
-      servers.map(async (server, i) => {
-        // A create gets a request of its own (a new name); reads get the very same one.
-        const request = i === 0 || first.method === 'GET' ? first : scenario.next();
-        const origin = `http://127.0.0.1:${server.port}`;
-        const response = await fetch(`${origin}${request.path}`, {
-          method: request.method,
-          headers: request.headers ?? {},
-          ...(request.body !== undefined && { body: request.body }),
-        });
-        const text = (await response.text()).replaceAll(origin, 'ORIGIN');
-        const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
-        // A created item differs in its id, store, name and times; its shape and the rest must not.
-        if (body && request.method === 'POST')
-          for (const key of ['id', 'storeId', 'name', 'createdAt', 'updatedAt']) body[key] = key;
-        return { status: response.status, body: JSON.stringify(body) };
-      }),
-    );
-    const [api, baseline] = answers;
-    if (api?.status !== scenario.status || api.status !== baseline?.status || api.body !== baseline.body) {
-      const shown = answers.map((a) => `${a.status} ${a.body?.slice(0, 600)}`).join('\n');
-      throw new Error(`${scenario.name}: the servers answer differently:\n${shown}`);
-    }
-  }
 }
 
 /** The current ETag of the first items, read from the API, for the conditional getItem. */
@@ -143,6 +137,9 @@ function summarize(runs: Measurement[]): Measurement {
   };
 }
 
+/** The scenario whose API is also run at the default log level: the cheapest request, where logging weighs most. */
+const logLevelScenario = 'getStore';
+
 async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report, 'scale'>> {
   const startups: number[] = [];
   const startupCpu: number[] = [];
@@ -159,21 +156,35 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
   const cpu = startupCpu.map((ms) => ms.toFixed(0)).join(', ');
   log(`stores-api answered ${startups.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after spawn (CPU: ${cpu} ms)`);
   const baseline = await start('baseline', databaseUrl, firstPath);
+  const floor = await start('floor', databaseUrl, firstPath);
   const list = scenarios(seeded, await currentEtags(api, seeded.itemIds)).filter(
     (s) => !only || only.includes(s.name.split(' ')[0] as string),
   );
-  await checkSameAnswers([api, baseline], list);
-  log('both servers give the same status and body in every scenario');
+  await checkSameContract({ api, baseline, floor }, list);
+  log('the baseline answers as the API does (status, headers, body) and the floor with the same status and body');
+  const logged = list.some((s) => s.name === logLevelScenario)
+    ? await start('stores-api (info)', databaseUrl, firstPath)
+    : undefined;
 
-  const runs = new Map(list.map((s) => [s.name, { api: [] as Measurement[], baseline: [] as Measurement[] }]));
+  const serversOf = (scenario: Scenario) => [
+    api,
+    baseline,
+    floor,
+    ...(logged && scenario.name === logLevelScenario ? [logged] : []),
+  ];
+  const runs = new Map(
+    list.map((s) => [s.name, new Map(serversOf(s).map((server) => [server.name, [] as Measurement[]]))]),
+  );
   const warmUp = { seconds: Math.min(2, settings.seconds), connections: settings.connections };
-  for (const scenario of list) for (const server of [api, baseline]) await measure(server, scenario, warmUp);
+  for (const scenario of list) for (const server of serversOf(scenario)) await measure(server, scenario, warmUp);
   for (let round = 1; round <= settings.rounds; round++) {
     for (const scenario of list) {
-      const order = round % 2 === 1 ? [api, baseline] : [baseline, api];
+      // Each round starts with the next server, so that drift on a shared machine hits all alike.
+      const servers = serversOf(scenario);
+      const order = servers.map((_, i) => servers[(i + round - 1) % servers.length] as Server);
       for (const server of order) {
         const result = await measure(server, scenario, settings);
-        runs.get(scenario.name)?.[server === api ? 'api' : 'baseline'].push(result);
+        runs.get(scenario.name)?.get(server.name)?.push(result);
         const cpu = result.cpuUsPerRequest?.toFixed(0) ?? 'n/a';
         log(
           `round ${round} ${scenario.name} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, ${cpu} µs CPU/request`,
@@ -182,26 +193,25 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     }
   }
   const peakRssMiB = { api: memoryMiB(api.child.pid, 'VmHWM'), baseline: memoryMiB(baseline.child.pid, 'VmHWM') };
-  await stop(api);
-  await stop(baseline);
+  for (const server of [api, baseline, floor, ...(logged ? [logged] : [])]) await stop(server);
 
   const results: ScenarioResult[] = list.map((scenario) => {
-    const measured = runs.get(scenario.name) ?? { api: [], baseline: [] };
-    const apiSummary = summarize(measured.api);
-    const baselineSummary = summarize(measured.baseline);
-    return {
-      name: scenario.name,
-      target: targets[scenario.name] ?? 0.9,
-      api: apiSummary,
-      baseline: baselineSummary,
-      ratio: apiSummary.requestsPerSecond / baselineSummary.requestsPerSecond,
-    };
+    const measured = runs.get(scenario.name);
+    const rounds = (name: string) => measured?.get(name) ?? [];
+    const logRuns = rounds('stores-api (info)');
+    return scenarioResult(
+      scenario.name,
+      targets[scenario.name] ?? 1,
+      { api: rounds('stores-api'), baseline: rounds('baseline'), floor: rounds('floor') },
+      logRuns.length > 0 ? logRuns : undefined,
+    );
   });
   return {
     date: new Date().toISOString(),
     node: process.version,
     cores: cpus().length,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    load: loadavg(),
     settings,
     scenarios: results,
     startupMs: {
@@ -211,6 +221,48 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     },
     peakRssMiB,
   };
+}
+
+/**
+ * One scenario's figures: each server's median round, the API's ratios against the same-contract baseline (its
+ * requests per second over the baseline's, the baseline's CPU per request over its own: above 1 is better for
+ * both) with the spread of the per-round ratios, which is the noise of the run.
+ */
+function scenarioResult(
+  name: string,
+  target: number,
+  rounds: { api: Measurement[]; baseline: Measurement[]; floor: Measurement[] },
+  info: Measurement[] | undefined,
+): ScenarioResult {
+  const api = summarize(rounds.api);
+  const baseline = summarize(rounds.baseline);
+  const perRound = (ratio: (a: Measurement, b: Measurement) => number) =>
+    rounds.api.flatMap((a, i) => {
+      const b = rounds.baseline[i];
+      return b ? [ratio(a, b)] : [];
+    });
+  const cpuRatio = (a: Measurement, b: Measurement) =>
+    (b.cpuUsPerRequest ?? Number.NaN) / (a.cpuUsPerRequest ?? Number.NaN);
+  const requestsRatio = (a: Measurement, b: Measurement) => a.requestsPerSecond / b.requestsPerSecond;
+  const result: ScenarioResult = {
+    name,
+    target,
+    api,
+    baseline,
+    floor: summarize(rounds.floor),
+    ratio: requestsRatio(api, baseline),
+    cpuRatio: cpuRatio(api, baseline),
+    rounds: { ratio: perRound(requestsRatio), cpuRatio: perRound(cpuRatio) },
+  };
+  if (info) {
+    const atInfo = summarize(info);
+    result.logLevel = {
+      info: atInfo,
+      cost: (atInfo.cpuUsPerRequest ?? Number.NaN) / (api.cpuUsPerRequest ?? Number.NaN) - 1,
+      target: logLevelCostTarget,
+    };
+  }
+  return result;
 }
 
 /**

@@ -2,14 +2,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './load.js';
+import { rssTargetMiB, startupTargetMs, tailTarget } from './targets.js';
 
 export interface ScenarioResult {
   name: string;
+  /** The least `ratio` and `cpuRatio` may be. */
   target: number;
   api: Measurement;
+  /** The same-contract baseline. */
   baseline: Measurement;
+  /** The same routes bare, without the contract. */
+  floor: Measurement;
   /** API ÷ baseline requests per second, each the median of its rounds. */
   ratio: number;
+  /** Baseline ÷ API CPU per request, each the median of its rounds: above 1 the API uses less. */
+  cpuRatio: number;
+  /** Both ratios round by round: their spread is the run's noise. */
+  rounds: { ratio: number[]; cpuRatio: number[] };
+  /** The API at the default production log level (info), against its figures at `warn` above. */
+  logLevel?: { info: Measurement; cost: number; target: number };
 }
 
 export interface Scale {
@@ -29,6 +40,8 @@ interface Latency {
 
 export interface Report {
   date: string;
+  /** The machine's load average (1, 5, 15 minutes) when the comparison ended. */
+  load: number[];
   node: string;
   cores: number;
   cpu: string;
@@ -41,28 +54,58 @@ export interface Report {
 
 const fixed = (value: number | undefined, digits = 0) => (value === undefined ? 'n/a' : value.toFixed(digits));
 
+const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+const spread = (values: number[]) =>
+  values.length === 0 ? 'n/a' : `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+
 export function markdown(report: Report): string {
   const { settings } = report;
+  const tails = report.scenarios.map((s) => ({ name: s.name, ok: s.api.p99Ms <= tailTarget * s.api.p50Ms }));
+  const rssOk = report.peakRssMiB.api !== undefined && report.peakRssMiB.api < rssTargetMiB;
+  const logged = report.scenarios.find((s) => s.logLevel);
   const lines = [
     `${report.date.slice(0, 10)}, ${report.cores} cores (${report.cpu}), Node ${report.node}; ` +
-      `${settings.items} items; ${settings.rounds} alternating rounds of ${settings.seconds} s per scenario and ` +
-      `server, ${settings.connections} connections, load generator on the same machine.`,
+      `${settings.items} items; ${settings.rounds} rounds of ${settings.seconds} s per scenario and server, each ` +
+      `round starting with the next server, ${settings.connections} connections, load generator on the same ` +
+      `machine; load average ${report.load.map((l) => l.toFixed(1)).join(', ')} at the end.`,
     '',
-    '| scenario | stores-api req/s | baseline req/s | ratio (target) | stores-api p50 / p99 ms | baseline p50 / p99 ms | stores-api peak RSS MiB | baseline peak RSS MiB | CPU µs per request: stores-api / baseline |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...report.scenarios.map(
-      (s) =>
-        `| ${s.name} | ${fixed(s.api.requestsPerSecond)} | ${fixed(s.baseline.requestsPerSecond)} | ` +
-        `${s.ratio.toFixed(2)} (≥ ${s.target.toFixed(2)}) | ${fixed(s.api.p50Ms, 2)} / ${fixed(s.api.p99Ms, 2)} | ` +
-        `${fixed(s.baseline.p50Ms, 2)} / ${fixed(s.baseline.p99Ms, 2)} | ${fixed(s.api.peakRssMiB)} | ${fixed(s.baseline.peakRssMiB)} | ` +
-        `${fixed(s.api.cpuUsPerRequest)} / ${fixed(s.baseline.cpuUsPerRequest)} |`,
-    ),
+    'Ratios are against the same-contract baseline, above 1 in favour of stores-api: its requests per second over ' +
+      "the baseline's, and the baseline's CPU per request over its own; each figure is the median round, and the " +
+      'range after a ratio is that ratio round by round (the noise).',
+    '',
+    '| scenario | CPU µs/request: stores-api / baseline / floor | CPU ratio (rounds) | req/s: stores-api / baseline / floor | req/s ratio (rounds) | target | stores-api p50 / p99 ms | p99 ≤ 4 × p50 |',
+    '|---|---|---|---|---|---|---|---|',
+    ...report.scenarios.map((s, i) => {
+      const cpuMet = s.cpuRatio >= s.target;
+      const requestsMet = s.ratio >= s.target;
+      return (
+        `| ${s.name} | ${fixed(s.api.cpuUsPerRequest)} / ${fixed(s.baseline.cpuUsPerRequest)} / ${fixed(s.floor.cpuUsPerRequest)} | ` +
+        `${s.cpuRatio.toFixed(2)} (${spread(s.rounds.cpuRatio)}) ${met(cpuMet)} | ` +
+        `${fixed(s.api.requestsPerSecond)} / ${fixed(s.baseline.requestsPerSecond)} / ${fixed(s.floor.requestsPerSecond)} | ` +
+        `${s.ratio.toFixed(2)} (${spread(s.rounds.ratio)}) ${met(requestsMet)} | ≥ ${s.target.toFixed(2)} | ` +
+        `${fixed(s.api.p50Ms, 2)} / ${fixed(s.api.p99Ms, 2)} | ${met(tails[i]?.ok ?? false)} |`
+      );
+    }),
+    '',
+    `Peak RSS over the whole run (VmHWM): stores-api ${fixed(report.peakRssMiB.api)} MiB (target < ${rssTargetMiB}: ` +
+      `${met(rssOk)}), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
+  ];
+  if (logged?.logLevel) {
+    const { info, cost, target } = logged.logLevel;
+    lines.push(
+      '',
+      `The default production log level: ${logged.name} with stores-api at \`LOG_LEVEL=info\` (its log read from a ` +
+        `pipe) took ${fixed(info.cpuUsPerRequest)} µs of CPU per request and ${fixed(info.requestsPerSecond)} req/s, ` +
+        `against ${fixed(logged.api.cpuUsPerRequest)} µs and ${fixed(logged.api.requestsPerSecond)} req/s at \`warn\`: ` +
+        `${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)} % CPU per request (target at most ${(target * 100).toFixed(0)} %: ${met(cost <= target)}).`,
+    );
+  }
+  lines.push(
     '',
     `Start-up to the first answer of a getStore (\`npm run start:prod\`'s \`node\` command, production settings, ${report.startupMs.runs.length} starts): ` +
-      `median ${fixed(report.startupMs.median)} ms (target < 1000), of which the process used ` +
-      `${fixed(report.startupMs.cpuMedian)} ms of CPU. Peak RSS over the whole run (VmHWM): ` +
-      `stores-api ${fixed(report.peakRssMiB.api)} MiB (target < 150), baseline ${fixed(report.peakRssMiB.baseline)} MiB.`,
-  ];
+      `median ${fixed(report.startupMs.median)} ms (target < ${startupTargetMs}: ${met(report.startupMs.median < startupTargetMs)}), ` +
+      `of which the process used ${fixed(report.startupMs.cpuMedian)} ms of CPU.`,
+  );
   if (report.scale) lines.push('', scaleMarkdown(report.scale));
   return `${lines.join('\n')}\n`;
 }

@@ -31,15 +31,17 @@ export async function startServer(
   name: string,
   script: string,
   env: Record<string, string>,
-  options: { cwd: string; firstPath: string; nodeArgs?: string[] },
+  options: { cwd: string; firstPath: string; nodeArgs?: string[]; drainStdout?: boolean },
 ): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     cwd: options.cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // A server that logs every request writes to a pipe read and dropped here, as a log collector reads it.
+    stdio: ['ignore', options.drainStdout ? 'pipe' : 'inherit', 'inherit'],
   });
+  child.stdout?.resume();
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before answering`))),
   );

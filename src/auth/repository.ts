@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { compiledOnce } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import type { RefreshTokenTable } from '../db/schema.js';
 
@@ -61,25 +62,28 @@ export async function revokeAccessToken(db: Db, tokenId: string, expiresAt: stri
  * The signed-in user's current role, or undefined when the account is gone, the token was revoked, or its
  * sign-in was ended (signed out, or a refresh token of it replayed). One query, by primary key and index.
  */
-export async function activeRole(db: Db, userId: string, tokenId: string, sessionId: string) {
-  const row = await db
+const roleOf = compiledOnce((db: Db, args: { userId: string; tokenId: string; sessionId: string }) =>
+  db
     .selectFrom('users')
     .select('role')
-    .where('id', '=', userId)
+    .where('id', '=', args.userId)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('revoked_access_tokens').select('token_id').where('token_id', '=', tokenId))),
+      not(exists(selectFrom('revoked_access_tokens').select('token_id').where('token_id', '=', args.tokenId))),
     )
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('refresh_tokens')
             .select('id')
-            .where('family_id', '=', sessionId)
+            .where('family_id', '=', args.sessionId)
             .where('revoked_at', 'is not', null),
         ),
       ),
-    )
-    .executeTakeFirst();
+    ),
+);
+
+export async function activeRole(db: Db, userId: string, tokenId: string, sessionId: string) {
+  const [row] = await roleOf(db, { userId, tokenId, sessionId });
   return row?.role;
 }
 
@@ -89,14 +93,20 @@ export async function ownerOf(
   of: 'store' | 'item' | 'tag',
   id: string,
 ): Promise<{ ownerId: string | null } | undefined> {
-  if (of === 'store') {
-    return db.selectFrom('stores').select('owner_id as ownerId').where('id', '=', id).executeTakeFirst();
-  }
-  const table = of === 'item' ? 'items' : 'tags';
-  return db
-    .selectFrom(table)
-    .innerJoin('stores', 'stores.id', `${table}.store_id`)
-    .select('stores.owner_id as ownerId')
-    .where(`${table}.id`, '=', id)
-    .executeTakeFirst();
+  return (await (of === 'store' ? storeOwner : of === 'item' ? itemOwner : tagOwner)(db, { id }))[0];
 }
+
+const storeOwner = compiledOnce((db: Db, args: { id: string }) =>
+  db.selectFrom('stores').select('owner_id as ownerId').where('id', '=', args.id),
+);
+
+const ownerThroughStore = (table: 'items' | 'tags') =>
+  compiledOnce((db: Db, args: { id: string }) =>
+    db
+      .selectFrom(table)
+      .innerJoin('stores', 'stores.id', `${table}.store_id`)
+      .select('stores.owner_id as ownerId')
+      .where(`${table}.id`, '=', args.id),
+  );
+const itemOwner = ownerThroughStore('items');
+const tagOwner = ownerThroughStore('tags');

@@ -1,4 +1,5 @@
-import { type QueryResult, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import { type CompiledCache, compiledWith, standIn } from './compiled-query.js';
 import { type Db, readWorkersOf } from './database.js';
 
 /**
@@ -62,8 +63,80 @@ export interface Page<R> {
   next: Position | undefined;
 }
 
-export async function boundedPage<R extends { id: string }>(db: Db, request: PageRequest<R>): Promise<Page<R>> {
-  const { table, order, after, limit, through } = request;
+/**
+ * How a page's statements are run. Without it each is built and compiled for this call. With it, `request` was
+ * built with stand-ins for its values (`sql\`items.store_id = ${standIn('storeId')}\``, `after` of stand-ins), once
+ * per `shape`, and each statement is compiled once per shape and dialect, then run with `values` and `limit`.
+ */
+export interface CompiledPage {
+  shape: string;
+  values: Record<string, unknown>;
+  limit: number;
+}
+
+const pageQueries: CompiledCache = new Map();
+const plans = new Map<string, Plan>();
+
+export async function boundedPage<R extends { id: string }>(
+  db: Db,
+  request: PageRequest<R>,
+  compiled?: CompiledPage,
+): Promise<Page<R>> {
+  const limit = compiled ? compiled.limit : request.limit;
+  let plan = compiled && plans.get(compiled.shape);
+  if (!plan) {
+    plan = planOf(request, compiled ? standIn('take') : limit + 1);
+    if (compiled) plans.set(compiled.shape, plan);
+  }
+  const values = compiled && { ...compiled.values, take: limit + 1 };
+  // The index way reads about a page; the others may read up to a budget, so they go to a read worker if any.
+  const workers = readWorkersOf(db);
+  const run = async <T>(name: string, query: RawBuilder<T>): Promise<T[]> => {
+    const statement =
+      values && compiled
+        ? compiledWith(
+            db,
+            pageQueries,
+            `${compiled.shape} ${name}`,
+            () => ({ compile: () => query.compile(db) }),
+            values,
+          )
+        : query.compile(db);
+    const { rows } = await (workers && name !== 'index' ? workers.query<T>(statement) : db.executeQuery(statement));
+    return rows;
+  };
+  const pageOf = (rows: R[]): Page<R> => {
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { rows: rows.slice(0, limit), next: last && { value: request.sortValue(last), id: last.id } };
+  };
+
+  if (plan.index) return pageOf(await run('index', plan.index as RawBuilder<R>));
+
+  for (const [i, candidates] of plan.candidates.entries()) {
+    if (!candidates) continue;
+    const [counted] = await run(`count ${i}`, candidates.count);
+    if (Number(counted?.n ?? 0) > candidateLimit) continue;
+    return pageOf(await run(`candidates ${i}`, candidates.page as RawBuilder<R>));
+  }
+
+  const rows = await run('scan', plan.scan as RawBuilder<R>);
+  if (rows.length > limit) return pageOf(rows);
+  const [stop] = await run('last read', plan.lastRead);
+  return { rows, next: stop && { value: stop.value, id: stop.id } };
+}
+
+/** The statements of a page's three ways, built from the request (its values, or stand-ins for them). */
+interface Plan {
+  /** The index way, when every filter is a range of the sort order's index. */
+  index?: RawBuilder<unknown>;
+  /** Per residual with candidates, its capped count and the page read through them. */
+  candidates: ({ count: RawBuilder<{ n: number | string }>; page: RawBuilder<unknown> } | undefined)[];
+  scan: RawBuilder<unknown>;
+  lastRead: RawBuilder<{ value: string | number; id: string }>;
+}
+
+function planOf(request: PageRequest<{ id: string }>, take: number | string): Plan {
+  const { table, order, after, through } = request;
   const t = sql.table(table);
   const direction = sql.raw(order.descending ? 'desc' : 'asc');
   const keysetOn = (column: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
@@ -88,32 +161,25 @@ export async function boundedPage<R extends { id: string }>(db: Db, request: Pag
         };
       })()
     : { from: t, column, id, orderBy, range, residual };
-  const pageOf = (rows: R[]): Page<R> => {
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { rows: rows.slice(0, limit), next: last && { value: request.sortValue(last), id: last.id } };
-  };
 
-  if (ordered.residual.length === 0) {
-    const { rows } = await sql<R>`select ${t}.* from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
-      limit ${limit + 1}`.execute(db);
-    return pageOf(rows);
-  }
+  const index =
+    ordered.residual.length === 0
+      ? sql`select ${t}.* from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
+      limit ${take}`
+      : undefined;
 
-  for (const { candidates } of request.residuals) {
-    if (!candidates) continue;
+  const candidates = request.residuals.map(({ candidates }) => {
+    if (!candidates) return undefined;
     const capped = sql`${candidates.select} limit ${candidateLimit + 1}`;
-    const counted = await offLoop(db, sql<{ n: number | string }>`select count(*) as n from (${capped}) as c`);
-    if (Number(counted.rows[0]?.n ?? 0) > candidateLimit) continue;
     // The capped candidates drive the join (SQLite keeps the written order of a CROSS JOIN); the few rows left
     // after the other filters are sorted.
     const key = sql.raw(`${table}.${candidates.key}`);
-    const { rows } = await offLoop(
-      db,
-      sql<R>`select ${t}.* from (${capped}) as c cross join ${t}
-        ${where([sql`${key} = c.key`, ...range, ...residual])} ${orderBy} limit ${limit + 1}`,
-    );
-    return pageOf(rows);
-  }
+    return {
+      count: sql<{ n: number | string }>`select count(*) as n from (${capped}) as c`,
+      page: sql`select ${t}.* from (${capped}) as c cross join ${t}
+      ${where([sql`${key} = c.key`, ...range, ...residual])} ${orderBy} limit ${take}`,
+    };
+  });
 
   // Read at most `scanBudget` rows of the sort order's index; keep those that pass.
   // Through another index, its order columns come along (as sort_key, sort_id) so that the outer query keeps the
@@ -123,25 +189,12 @@ export async function boundedPage<R extends { id: string }>(db: Db, request: Pag
   const outerOrder = through
     ? sql`order by ${sql.ref(`${table}.sort_key`)} ${direction}, ${sql.ref(`${table}.sort_id`)} ${direction}`
     : orderBy;
-  const { rows } = await offLoop(
-    db,
-    sql<R>`select * from (${read}) as ${t} ${where(ordered.residual)} ${outerOrder} limit ${limit + 1}`,
-  );
-  if (rows.length > limit) return pageOf(rows);
-  const lastRead = await offLoop(
-    db,
-    sql<{ value: string | number; id: string }>`select ${ordered.column} as value,
-      ${ordered.id} as id from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
-      limit 1 offset ${scanBudget - 1}`,
-  );
-  const stop = lastRead.rows[0];
-  return { rows, next: stop && { value: stop.value, id: stop.id } };
-}
-
-/** A read that may cost up to a budget: on a read worker when `db` has them, else on `db` itself. */
-function offLoop<T>(db: Db, query: RawBuilder<T>): Promise<QueryResult<T>> {
-  const workers = readWorkersOf(db);
-  return workers ? workers.query<T>(query.compile(db)) : query.execute(db);
+  const scan = sql`select * from (${read}) as ${t} ${where(ordered.residual)} ${outerOrder}
+    limit ${take}`;
+  const lastRead = sql<{ value: string | number; id: string }>`select ${ordered.column} as value,
+    ${ordered.id} as id from ${ordered.from} ${where(ordered.range)} ${ordered.orderBy}
+    limit 1 offset ${scanBudget - 1}`;
+  return { ...(index && { index }), candidates, scan, lastRead };
 }
 
 function where(conditions: RawBuilder<unknown>[]) {

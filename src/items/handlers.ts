@@ -4,7 +4,7 @@ import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { itemFilter, listItemsScope } from './list-query.js';
 import { toCents } from './money.js';
 import * as items from './repository.js';
-import { newItemRow, toItem, toItems } from './representation.js';
+import { newItem, newItemRow, toItem, toItems } from './representation.js';
 
 const missing = (id: string) => notFound(`No item has the id ${id}.`);
 const taken = (name: string) => conflict(`This store already has an item named "${name}".`);
@@ -23,7 +23,7 @@ export const createItem: Handler<'createItem'> = async ({ body }, ctx) => {
   const row = await items.insertItem(ctx.db, newItemRow(body));
   if (row === 'missing-parent') return unprocessable(`No store has the id ${body.storeId}; create the store first.`);
   if (row === 'duplicate') return taken(body.name);
-  return { status: 201, headers: { Location: ctx.url(`/items/${row.id}`) }, body: await toItem(ctx.db, row) };
+  return { status: 201, headers: { Location: ctx.url(`/items/${row.id}`) }, body: newItem(row) };
 };
 
 export const getItem: Handler<'getItem'> = async ({ path }, ctx) => {

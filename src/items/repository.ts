@@ -1,5 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { boundedPage, type Page, type PageRequest, type Residual } from '../db/bounded-page.js';
+import { compiledOnce, standIn } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import { type ConstraintBreach, catchConstraint } from '../db/errors.js';
 import { nameContains } from '../db/keyset.js';
@@ -25,14 +26,26 @@ export function sortValue(row: ItemRow, field: ItemSortField): string | number {
   return field === 'name' ? row.name : field === 'price' ? row.price_cents : row.created_at;
 }
 
-export function findItem(db: Db, id: string): Promise<ItemRow | undefined> {
-  return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+const itemById = compiledOnce((db: Db, args: { id: string }) =>
+  db.selectFrom('items').selectAll().where('id', '=', args.id),
+);
+
+export async function findItem(db: Db, id: string): Promise<ItemRow | undefined> {
+  return (await itemById(db, { id }))[0];
 }
+
+const tagStore = compiledOnce((db: Db, args: { tagId: string }) =>
+  db.selectFrom('tags').select('store_id').where('id', '=', args.tagId).limit(1),
+);
+
+/** The page requests of each shape of listItems without `q`, built once with stand-ins for their values. */
+const pageRequests = new Map<string, PageRequest<ItemRow>>();
 
 /**
  * One page of items. A store's items and a price range sorted by price are ranges of an index in the sort order;
  * a tag, a price range under another sort, and `q` are checked through their own indexes or within a bounded read
- * of that order (see `boundedPage`).
+ * of that order (see `boundedPage`). Without `q` (whose SQL depends on its text) each shape of request (which
+ * filters, which order, first page or not) is built and compiled once, then run with each request's values.
  */
 export async function listItems(
   db: Db,
@@ -44,15 +57,60 @@ export async function listItems(
   let storeId = filter.storeId;
   if (filter.tagId !== undefined && storeId !== undefined) {
     // A tag is on its own store's items only: another store's id leaves nothing, the same one adds nothing.
-    const tag = await db
-      .selectFrom('tags')
-      .select('store_id')
-      .where('id', '=', filter.tagId)
-      .limit(1)
-      .executeTakeFirst();
+    const [tag] = await tagStore(db, { tagId: filter.tagId });
     if (tag?.store_id !== storeId) return { rows: [], next: undefined };
     storeId = undefined;
   }
+  const filtered = { ...filter, storeId };
+  const implied = impliedByCursor(filtered, order, after);
+  if (filter.q !== undefined) {
+    return boundedPage<ItemRow>(db, pageRequest(db, filtered, order, after, limit, implied));
+  }
+  const names = ['storeId', 'tagId', 'minCents', 'maxCents'] as const;
+  const shape = `items ${names.filter((name) => filtered[name] !== undefined).join(',')} ${order.field} ${
+    order.descending ? 'desc' : 'asc'
+  }${after ? ' after' : ''}${implied ? ' from-cursor' : ''}`;
+  let request = pageRequests.get(shape);
+  if (!request) {
+    const standIns = Object.fromEntries(
+      names.map((name) => [name, filtered[name] === undefined ? undefined : standIn(name)]),
+    );
+    const position = after && { value: standIn('afterValue'), id: standIn('afterId') };
+    request = pageRequest(db, standIns, order, position, limit, implied);
+    pageRequests.set(shape, request);
+  }
+  const values = { ...filtered, afterValue: after?.value, afterId: after?.id };
+  return boundedPage<ItemRow>(db, request, { shape, values, limit });
+}
+
+/**
+ * Sorted by price, a cursor's (price, id) comparison starts the range, and the price bound on its side is then
+ * implied when the cursor is within it. Left in, that bound is a range start of its own: the database would start
+ * there and read every row up to the cursor (300,000 of a million for a deep page of a wide range), so it is left
+ * out. Whether it is depends on the values, so it is part of a page's shape.
+ */
+function impliedByCursor(
+  filter: ItemFilter,
+  order: { field: ItemSortField; descending: boolean },
+  after: { value: string | number; id: string } | undefined,
+): boolean {
+  if (order.field !== 'price' || after === undefined) return false;
+  const cursorPrice = Number(after.value);
+  return order.descending
+    ? filter.maxCents !== undefined && cursorPrice <= filter.maxCents
+    : filter.minCents !== undefined && cursorPrice >= filter.minCents;
+}
+
+/** The page request of listItems' filters, order and position, from their values or stand-ins for them. */
+function pageRequest(
+  db: Db,
+  filter: ItemFilter,
+  order: { field: ItemSortField; descending: boolean },
+  after: { value: string | number; id: string } | undefined,
+  limit: number,
+  impliedBound: boolean,
+): PageRequest<ItemRow> {
+  const { storeId } = filter;
   const served: RawBuilder<unknown>[] = [];
   const residuals: Residual[] = [];
   const store = storeId === undefined ? [] : [sql`items.store_id = ${storeId}`];
@@ -62,19 +120,10 @@ export async function listItems(
     ...(from.max === undefined ? [] : [sql`${sql.ref(column)} <= ${from.max}`]),
   ];
   const price = priceOf('items.price_cents');
-  // Sorted by price, a cursor's (price, id) comparison starts the range, and the price bound on its side is then
-  // implied. Left in, it is a range start of its own: the database would start there and read every row up to the
-  // cursor (300,000 of a million for a deep page of a wide range), so it is left out.
-  const cursorPrice = order.field === 'price' && after !== undefined ? Number(after.value) : undefined;
+  // The price bound a cursor implies (see impliedByCursor) is left out.
   const sortedPrice = {
-    min:
-      cursorPrice !== undefined && !order.descending && cursorPrice >= (filter.minCents ?? 0)
-        ? undefined
-        : filter.minCents,
-    max:
-      cursorPrice !== undefined && order.descending && cursorPrice <= (filter.maxCents ?? Number.POSITIVE_INFINITY)
-        ? undefined
-        : filter.maxCents,
+    min: impliedBound && !order.descending ? undefined : filter.minCents,
+    max: impliedBound && order.descending ? undefined : filter.maxCents,
   };
   if (order.field === 'price') served.push(...priceOf('items.price_cents', sortedPrice));
   else if (price.length > 0) {
@@ -102,7 +151,7 @@ export async function listItems(
     };
   }
   if (filter.q !== undefined) residuals.push(nameContains(db, 'items', filter.q));
-  return boundedPage<ItemRow>(db, {
+  return {
     table: 'items',
     served,
     residuals,
@@ -111,7 +160,7 @@ export async function listItems(
     sortValue: (row) => sortValue(row, order.field),
     after,
     limit,
-  });
+  };
 }
 
 /**
@@ -137,23 +186,43 @@ export async function firstItemsOfStores(db: Db, storeIds: string[], count: numb
   return rest.reduce((query, next) => query.unionAll(next), first).execute();
 }
 
-/** The tags of the given items, sorted by name, in one query. */
-export function tagsOfItems(db: Db, itemIds: string[]): Promise<TagRef[]> {
-  if (itemIds.length === 0) return Promise.resolve([]);
-  return db
+/** A page's tags in one statement, compiled once per number of items (the `in` list's length, at most a page). */
+const tagsOf = compiledOnce((db: Db, ids: string[], count: number) =>
+  db
     .selectFrom('item_tags')
     .innerJoin('tags', 'tags.id', 'item_tags.tag_id')
     .select(['item_tags.item_id as itemId', 'tags.id as id', 'tags.name as name'])
-    .where('item_tags.item_id', 'in', itemIds)
+    .where(
+      'item_tags.item_id',
+      'in',
+      Array.from({ length: count }, (_, i) => ids[i] as string),
+    )
     .orderBy('tags.name')
-    .orderBy('tags.id')
-    .execute();
+    .orderBy('tags.id'),
+);
+
+/** The tags of the given items, sorted by name, in one query. */
+export async function tagsOfItems(db: Db, itemIds: string[]): Promise<TagRef[]> {
+  if (itemIds.length === 0) return [];
+  return tagsOf(db, itemIds, itemIds.length);
 }
+
+const insertItemRow = compiledOnce((db: Db, args: ItemRow) =>
+  db.insertInto('items').values({
+    id: args.id,
+    store_id: args.store_id,
+    name: args.name,
+    description: args.description,
+    price_cents: args.price_cents,
+    created_at: args.created_at,
+    updated_at: args.updated_at,
+  }),
+);
 
 /** Inserts an item; 'missing-parent' means its store does not exist. */
 export function insertItem(db: Db, row: ItemRow): Promise<ItemRow | ConstraintBreach> {
   return catchConstraint(db, ['duplicate', 'missing-parent'], async () => {
-    await db.insertInto('items').values(row).execute();
+    await insertItemRow(db, row);
     return row;
   });
 }

@@ -33,16 +33,25 @@ export async function toItems(db: Db, rows: ItemRow[]): Promise<Item[]> {
     list.push({ id: tag.id, name: tag.name });
     byItem.set(tag.itemId, list);
   }
-  return rows.map((row) => ({
+  return rows.map((row) => itemOf(row, byItem.get(row.id) ?? []));
+}
+
+/** An item just inserted: nothing can have tagged it yet, so its tags need no query. */
+export function newItem(row: ItemRow): Item {
+  return itemOf(row, []);
+}
+
+function itemOf(row: ItemRow, tags: Item['tags']): Item {
+  return {
     id: row.id,
     storeId: row.store_id,
     name: row.name,
     description: row.description,
     price: fromCents(row.price_cents),
-    tags: byItem.get(row.id) ?? [],
+    tags,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  }));
+  };
 }
 
 export async function toItem(db: Db, row: ItemRow): Promise<Item> {

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { boundedPage, type Page } from '../db/bounded-page.js';
+import { compiledOnce } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import { catchConstraint } from '../db/errors.js';
 import { nameContains } from '../db/keyset.js';
@@ -19,8 +20,12 @@ export async function hasNoStores(db: Db): Promise<boolean> {
   return (await db.selectFrom('stores').select('id').limit(1).executeTakeFirst()) === undefined;
 }
 
-export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
-  return db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
+const storeById = compiledOnce((db: Db, args: { id: string }) =>
+  db.selectFrom('stores').selectAll().where('id', '=', args.id),
+);
+
+export async function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
+  return (await storeById(db, { id }))[0];
 }
 
 /** One page of stores, in the order of an index; `q` through the name-search index or a bounded read of that order. */
