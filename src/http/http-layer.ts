@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { tagEncoding } from './conditional.js';
 import { registerCors } from './cors.js';
+import { varyOnce } from './vary.js';
 
 /**
  * The security headers of an API response (JSON, problem+json, the spec): the set OWASP's REST Security Cheat
@@ -67,10 +68,11 @@ export async function registerHttpLayer(app: FastifyInstance, corsOrigins: reado
   });
   await registerCors(app, corsOrigins);
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  // Compression runs as each route's own onSend hook; the ETag of the compressed bytes is tagged after it.
+  // Compression runs as each route's own onSend hook; the ETag of the compressed bytes is tagged after it, and the
+  // Vary it extended is made to name each field once.
   app.addHook('onRoute', (route) => {
     const hooks = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
-    route.onSend = [...hooks, tagEncoding];
+    route.onSend = [...hooks, tagEncoding, varyOnce];
   });
 }
 
