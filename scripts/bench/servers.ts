@@ -2,7 +2,6 @@
 // loader), listening on a free loopback port. Start-up is timed from spawn to the first answer.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 export interface Server {
   name: string;
@@ -14,18 +13,9 @@ export interface Server {
   startupCpuMs: number | undefined;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from '../../test/helpers/server-process.js';
+
+export { freePort };
 
 export async function startServer(
   name: string,

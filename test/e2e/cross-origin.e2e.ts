@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverErrors } from '../../scripts/consumer/tools.js';
 import { launchChromium } from '../helpers/browser.js';
-import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { freePort, type ServerProcess, startServer } from '../helpers/server-process.js';
 
 // A browser app on another origin, as a real one runs: Chromium loads a page from a second local origin that is
 // in CORS_ORIGINS, and the page drives the API with fetch(), preflights and all. A page from a third origin, not
@@ -23,8 +22,9 @@ async function site(): Promise<Site> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>app</title>');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${port}`, server };
 }
 
 beforeAll(async () => {

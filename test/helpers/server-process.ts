@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,13 +84,26 @@ export async function startServer(env: Record<string, string> = {}, entry = 'src
   };
 }
 
-/** A loopback port the system has just given out and taken back, so no other test is likely to hold it. */
+/**
+ * A free loopback port below Linux's ephemeral range (32768-60999), where services here must stay: a port in that
+ * range may be taken at any moment as the local end of an outgoing connection. It is drawn at random from
+ * 26000-31999 (the fixed ports of PostgreSQL, nginx and the fault suite are all in 24000-24199) and checked by
+ * binding it, so parallel test files rarely draw the same one and never get one that is held.
+ */
 export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 26000 + Math.floor(Math.random() * 6000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free loopback port in 26000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -8,6 +8,7 @@ import { type OperationFact, readOperations } from '../../scripts/codegen/read-o
 import { checkBindingRules, renderBindings } from '../../scripts/codegen/render-bindings.js';
 import { createAjv } from '../../src/http/ajv.js';
 import { announceDeprecation } from '../../src/http/deprecation.js';
+import { freePort } from '../helpers/server-process.js';
 import { createTestApp } from '../helpers/test-app.js';
 
 import { deprecatedFixture as fixture, real } from './deprecation-fixture.js';
@@ -76,7 +77,7 @@ describe('a server answering deprecated operations', () => {
         return { ok: true };
       });
     }
-    base = await server.listen({ host: '127.0.0.1', port: 0 });
+    base = await server.listen({ host: '127.0.0.1', port: await freePort() });
   });
   afterAll(() => server.close());
 

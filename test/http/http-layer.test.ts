@@ -96,7 +96,11 @@ describe('compression', () => {
     expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.data);
     expect(zipped.headers.etag).toBe(`${String(plain.headers.etag).slice(0, -1)}-gzip"`);
     // Compression extends Vary; each field is still named once, whatever its case.
-    expect(String(zipped.headers.vary).toLowerCase().split(/\s*,\s*/)).toEqual(['accept-encoding']);
+    expect(
+      String(zipped.headers.vary)
+        .toLowerCase()
+        .split(/\s*,\s*/),
+    ).toEqual(['accept-encoding']);
     const revalidated = await t.request({
       method: 'GET',
       url: '/items',
