@@ -1,28 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
+import { startPeriodicPurge } from '../db/periodic-purge.js';
 import { purgeExpired } from './repository.js';
 
 /**
  * Deletes expired idempotency records every `intervalMs`, so that a stored answer (and its fingerprint) does not
- * outlive its 24 hours when no new key is claimed. Each instance runs it; the delete is harmless to repeat.
- * A failed purge (the database briefly down) is logged and tried again next time.
+ * outlive its 24 hours when no new key is claimed.
  */
 export function startIdempotencyPurge(app: FastifyInstance, db: Db, intervalMs: number): void {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = purgeExpired(db, new Date().toISOString())
-      .then((purged) => {
-        if (purged > 0) app.log.info({ purged }, 'expired idempotency records deleted');
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'purging expired idempotency records failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+  startPeriodicPurge(app, intervalMs, 'expired idempotency records', async () => {
+    const purged = await purgeExpired(db, new Date().toISOString());
+    if (purged > 0) app.log.info({ purged }, 'expired idempotency records deleted');
   });
 }
