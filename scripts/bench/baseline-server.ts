@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import etag from '@fastify/etag';
-import helmet from '@fastify/helmet';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import { verifyAccessToken } from '../../src/auth/access-tokens.js';
@@ -26,6 +26,7 @@ import { createDatabase } from '../../src/db/database.js';
 import { createAjv } from '../../src/http/ajv.js';
 import { etagOf, noneMatch } from '../../src/http/conditional.js';
 import { CursorCodec } from '../../src/http/cursor.js';
+import { apiHelmetOptions } from '../../src/http/http-layer.js';
 import { specPath } from '../../src/http/openapi-spec.js';
 import { parseSort } from '../../src/http/pagination.js';
 import { itemFilter, type ListItemsQuery, listItemsScope } from '../../src/items/list-query.js';
@@ -107,18 +108,9 @@ if (contract) {
     reply.header('x-request-id', request.id);
     done();
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    referrerPolicy: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
-  });
+  // The API's header set: the same helmet options, through the ecosystem's plugin (which bundles its own helmet,
+  // whose option types are another copy of the same shape).
+  await app.register(helmet, apiHelmetOptions([]) as FastifyHelmetOptions);
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(etag, { hashFn: (payload) => hashOf(payload) });
   // @fastify/etag answers 304 with an empty string, which Fastify would send with the 200's Content-Type and
