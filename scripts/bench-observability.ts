@@ -1,11 +1,12 @@
 // npm run bench:observability: what the access log and the metrics cost on getStore. One built API (dist/, as
-// `npm run start:prod` runs it) is started four times on one seeded SQLite file: without either (LOG_LEVEL=warn,
-// METRICS_PORT=off), with the access log only (LOG_LEVEL=info: one line per request, read from a pipe as a log
-// shipper would), with the metrics only (recorded, and scraped each second), and with both, as production runs
-// by default. autocannon drives getStore at
-// each in alternating rounds, so that drift on a shared machine hits both alike; the figure is the server's CPU
-// time per request (from /proc), steadier than requests per second. Knobs: BENCH_ROUNDS (5), BENCH_SECONDS (5),
-// BENCH_CONNECTIONS (10). Prints a table; writes nothing.
+// `npm run start:prod` runs it) is started five times on one seeded SQLite file: the reference without either
+// (LOG_LEVEL=warn, METRICS_PORT=off) twice, with the access log only (LOG_LEVEL=info: one line per request, read
+// from a pipe as a log shipper would), with the metrics only (recorded, and scraped each second), and with both,
+// as production runs by default. Each variant is measured in pairs with the reference: autocannon drives getStore
+// at both at once, so that whatever else the machine does hits both alike, and the figure is the ratio of the two
+// servers' CPU time per request (from /proc) in the same seconds. The second reference measures the method's own
+// noise (a ratio that should be 1). Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (3), BENCH_CONNECTIONS (5 per server).
+// Prints a table; writes nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,9 +18,9 @@ import { seed } from './bench/seed.js';
 import { freePort, type Server } from './bench/servers.js';
 
 const env = process.env;
-const rounds = Number(env.BENCH_ROUNDS ?? 5);
-const seconds = Number(env.BENCH_SECONDS ?? 5);
-const connections = Number(env.BENCH_CONNECTIONS ?? 10);
+const rounds = Number(env.BENCH_ROUNDS ?? 8);
+const seconds = Number(env.BENCH_SECONDS ?? 3);
+const connections = Number(env.BENCH_CONNECTIONS ?? 5);
 const root = new URL('../', import.meta.url).pathname;
 const secrets = {
   CURSOR_SECRET: randomBytes(32).toString('base64url'),
@@ -64,11 +65,13 @@ try {
   const getStore = scenarios(seeded, new Map()).find((s) => s.name === 'getStore');
   if (!getStore) throw new Error('no getStore scenario');
   const metricsPorts = [await freePort(), await freePort()];
+  const reference = await start('warn, no metrics', file, { LOG_LEVEL: 'warn', METRICS_PORT: 'off' });
+  servers.push(reference);
   const variants: [string, Record<string, string>][] = [
-    ['warn, no metrics', { LOG_LEVEL: 'warn', METRICS_PORT: 'off' }],
+    ['warn, no metrics (the same again: the noise)', { LOG_LEVEL: 'warn', METRICS_PORT: 'off' }],
     ['info (access log)', { LOG_LEVEL: 'info', METRICS_PORT: 'off' }],
     ['warn + metrics', { LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPorts[0]) }],
-    ['info + metrics', { LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[1]) }],
+    ['info + metrics (production)', { LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[1]) }],
   ];
   for (const [name, settings] of variants) servers.push(await start(name, file, settings));
   const scraper = setInterval(() => {
@@ -79,34 +82,35 @@ try {
       );
     }
   }, 1000);
-  const cpu = new Map<Server, number[]>(servers.map((server) => [server, []]));
-  const rps = new Map<Server, number[]>(servers.map((server) => [server, []]));
   // A warm-up round each (JIT, statement cache), not counted.
-  for (const server of servers) await measure(server, getStore, { seconds: 2, connections });
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? servers : [...servers].reverse();
-    for (const server of order) {
-      const m = await measure(server, getStore, { seconds, connections });
-      cpu.get(server)?.push(m.cpuUsPerRequest ?? Number.NaN);
-      rps.get(server)?.push(m.requestsPerSecond);
+  for (const server of servers) await measure(server, getStore, { seconds: 2, connections: connections * 2 });
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const rows: string[] = [];
+  for (const server of servers.slice(1)) {
+    const ratios: number[] = [];
+    const cpu: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const [base, variant] = await Promise.all(
+        [reference, server].map((s) => measure(s, getStore, { seconds, connections })),
+      );
+      const ratio = (variant?.cpuUsPerRequest ?? Number.NaN) / (base?.cpuUsPerRequest ?? Number.NaN);
+      ratios.push(ratio);
+      cpu.push(variant?.cpuUsPerRequest ?? Number.NaN);
     }
-  }
-  clearInterval(scraper);
-  const median = (values: number[] = []) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  const base = median(cpu.get(servers[0] as Server));
-  console.log(
-    `getStore, ${rounds} rounds × ${seconds} s, ${connections} connections; ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, Node ${process.version}`,
-  );
-  console.log('| server | CPU µs/request (median) | against the first | rounds | requests/s (median) |');
-  console.log('|---|---|---|---|---|');
-  for (const server of servers) {
-    const c = cpu.get(server) ?? [];
-    const cost = (median(c) / base - 1) * 100;
-    console.log(
-      `| ${server.name} | ${median(c).toFixed(0)} | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % | ${c.map((v) => v.toFixed(0)).join(', ')} | ${median(rps.get(server)).toFixed(0)} |`,
+    const cost = (median(ratios) - 1) * 100;
+    rows.push(
+      `| ${server.name} | ${median(cpu).toFixed(0)} | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % | ${((Math.min(...ratios) - 1) * 100).toFixed(1)} … ${((Math.max(...ratios) - 1) * 100).toFixed(1)} % |`,
     );
   }
+  clearInterval(scraper);
+  console.log(
+    `getStore, ${rounds} paired rounds × ${seconds} s, ${connections} connections per server; ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, Node ${process.version}`,
+  );
+  console.log(
+    '| server | CPU µs/request (median) | against the reference, same seconds (median) | range over rounds |',
+  );
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(row);
 } finally {
   for (const server of servers) server.child.kill('SIGTERM');
   await rm(folder, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { AccumulatedHistogram, type HistogramSlot } from './accumulated-histogram.js';
 
 /**
  * The process's metrics, in one registry served by the metrics listener (metrics-server.ts). Labels are bounded:
@@ -27,14 +28,40 @@ export const requestErrorsTotal = new Counter({
   registers: [registry],
 });
 
-/** Its `_count` is the number of requests answered: no separate counter is kept (one observation per request). */
-export const requestDuration = new Histogram({
+/**
+ * Its `_count` is the number of requests answered: no separate counter is kept (one observation per request).
+ * Observed through `requestSlot`, which finds the label set's slot without building a label object.
+ */
+export const requestDuration = new AccumulatedHistogram({
   name: 'stores_api_request_duration_seconds',
   help: 'Requests answered and the time from receiving each to sending its answer, by operationId, method and status class.',
   labelNames: requestLabels,
   buckets: seconds,
   registers: [registry],
 });
+
+const requestSlots = new Map<string, Map<string, HistogramSlot[]>>();
+
+/** The request histogram's slot for an operation, a method and a status (by its class). */
+export function requestSlot(operationId: string, method: string, status: number): HistogramSlot {
+  let byMethod = requestSlots.get(operationId);
+  if (!byMethod) {
+    byMethod = new Map();
+    requestSlots.set(operationId, byMethod);
+  }
+  let byClass = byMethod.get(method);
+  if (!byClass) {
+    byClass = [];
+    byMethod.set(method, byClass);
+  }
+  const index = Math.floor(status / 100);
+  let slot = byClass[index];
+  if (!slot) {
+    slot = requestDuration.slot({ operation_id: operationId, method, status_class: statusClass(status) });
+    byClass[index] = slot;
+  }
+  return slot;
+}
 
 export const rateLimitedTotal = new Counter({
   name: 'stores_api_rate_limited_total',

@@ -40,14 +40,13 @@ class ObservedConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
     const tracer = activeTracer();
     const parent = tracer && trace.getSpan(context.active());
-    const kind = statementKind(compiledQuery.sql);
     const span =
       parent &&
-      tracer.startSpan(kind, {
+      tracer.startSpan(statementKind(compiledQuery.sql), {
         kind: SpanKind.CLIENT,
         attributes: {
           'db.system.name': this.system,
-          'db.operation.name': kind,
+          'db.operation.name': statementKind(compiledQuery.sql),
           'db.query.text': compiledQuery.sql,
         },
       });
@@ -63,7 +62,7 @@ class ObservedConnection implements DatabaseConnection {
       span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      recordStatement(this.system, statementKindIndex(kind), ok, (performance.now() - started) / 1000);
+      recordStatement(this.system, kindIndexOf(compiledQuery.sql), ok, (performance.now() - started) / 1000);
       span?.end();
     }
   }
@@ -140,6 +139,19 @@ class ObservedDriver implements Driver {
 const kinds = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint']);
 
 /** The statement's first keyword when it is one of a fixed few, else `other`: a bounded label and span name. */
+/** Each statement text's kind, found once: the hot paths run the same few texts (src/db/compiled-query.ts). */
+const kindIndexes = new Map<string, number>();
+
+function kindIndexOf(sql: string): number {
+  let index = kindIndexes.get(sql);
+  if (index === undefined) {
+    index = statementKindIndex(statementKind(sql));
+    // Texts built per request (an IN list of n values) are not kept past a bound.
+    if (kindIndexes.size < 1000) kindIndexes.set(sql, index);
+  }
+  return index;
+}
+
 export function statementKind(sql: string): string {
   const word = /^\s*([a-z]+)/i.exec(sql)?.[1]?.toLowerCase() ?? 'other';
   return kinds.has(word) ? word : 'other';

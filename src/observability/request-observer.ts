@@ -9,11 +9,13 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { accessLog } from './access-log.js';
+import type { LogDestination } from './log-destination.js';
 import {
   rateLimitedTotal,
   recordingMetrics,
-  requestDuration,
   requestErrorsTotal,
+  requestSlot,
   shedTotal,
   statusClass,
 } from './metrics.js';
@@ -26,11 +28,12 @@ interface Traced {
 
 /**
  * Observes every request from outside the operation binding, keyed by the route's operationId: its metrics
- * (count, 5xx, latency, 429s), one access-log line, and (while tracing is on) its span. Registered first, so its
+ * (count, 5xx, latency, 429s), one access-log line (access-log.ts), and (while tracing is on) its span. Registered first, so its
  * `onRequest` runs before anything can answer early (load shedding, rate limits, the no-body check); its
  * `onResponse` runs for every answer, those included.
  */
-export function registerRequestObserver(app: FastifyInstance): void {
+export function registerRequestObserver(app: FastifyInstance, logDestination: LogDestination): void {
+  const writeAccessLine = accessLog(app.log, logDestination);
   app.decorateRequest('principalId', undefined);
   app.decorateRequest('traced', undefined);
 
@@ -66,21 +69,18 @@ export function registerRequestObserver(app: FastifyInstance): void {
     const operation = operationOf(request);
     const ms = reply.elapsedTime;
     if (recordingMetrics()) {
-      const labels = { operation_id: operation, method: request.method, status_class: statusClass(status) };
-      requestDuration.observe(labels, ms / 1000);
-      if (status >= 500) requestErrorsTotal.inc(labels);
+      requestSlot(operation, request.method, status).observe(ms / 1000);
+      if (status >= 500) {
+        requestErrorsTotal.inc({ operation_id: operation, method: request.method, status_class: statusClass(status) });
+      }
       if (status === 429) rateLimitedTotal.inc({ operation_id: operation });
     }
-    request.log.info(
-      {
-        req: request,
-        operationId: operation,
-        statusCode: status,
-        durationMs: Math.round(ms * 100) / 100,
-        ...(request.principalId !== undefined && { principalId: request.principalId }),
-      },
-      'request',
-    );
+    writeAccessLine(request, {
+      operationId: operation,
+      statusCode: status,
+      durationMs: ms,
+      principalId: request.principalId,
+    });
     const traced = request.traced;
     if (traced) endSpan(traced.span, request, reply);
     done();
