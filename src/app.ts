@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { authenticateBearer } from './auth/authenticate.js';
 import { authorize } from './auth/authorize.js';
-import { hashPassword } from './auth/passwords.js';
+import { decoyHash } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { handlers } from './handlers.js';
@@ -149,7 +149,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       get hashKey() {
         return secrets.hashKey;
       },
-      decoyHash: hashPassword(randomUUID(), config.passwordHashCost),
+      decoyHash: decoyHash(config.passwordHashCost),
     },
     publicUrl: config.publicUrl,
     allowedHosts: config.allowedHosts,

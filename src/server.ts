@@ -24,7 +24,7 @@ try {
 }
 
 // Tracing first, when the OTEL_* variables ask for it, so that every request and statement is traced.
-const stopTracing = startTracing();
+const stopTracing = await startTracing();
 
 // Until the app's logger exists, a lost database connection is reported on standard error.
 let connectionLost = (error: Error) => console.error(`database connection lost: ${error.message}`);

@@ -16,7 +16,7 @@ export const createToken: Handler<'createToken'> = async ({ body }, ctx) => {
   if (refused) return refused;
   const user = await findUserByEmail(ctx.db, body.email);
   // An unknown address costs one hash too, so that timing does not tell which addresses have accounts.
-  const valid = await verifyPassword(body.password, user?.password_hash ?? (await ctx.auth.decoyHash));
+  const valid = await verifyPassword(body.password, user?.password_hash ?? ctx.auth.decoyHash);
   if (!user || !valid) return unauthorized('The e-mail address or the password is wrong.');
   await throttle.succeeded();
   return { status: 200, body: await tokenPair(ctx, user.id, uuidv7()) };

@@ -22,6 +22,24 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   return ['scrypt', cost, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/**
+ * A stored-hash stand-in for a user who does not exist: the configured parameters, a random salt and a random
+ * key. Checking a password against it runs the same scrypt as against a real hash, so a sign-in for an unknown
+ * email takes as long as one for a known email, and no password matches it (that would take finding a preimage
+ * of a random key). Made without running scrypt: a real hash of a random password, as before, cost 32 MiB and
+ * about 100 ms at every start-up (the process's peak memory, in npm run bench).
+ */
+export function decoyHash(cost: number): string {
+  return [
+    'scrypt',
+    cost,
+    8,
+    1,
+    randomBytes(16).toString('base64url'),
+    randomBytes(keyLength).toString('base64url'),
+  ].join('$');
+}
+
 /** Compares in constant time, with the parameters the hash was made with. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, log2N, r, p, salt, hash] = stored.split('$');

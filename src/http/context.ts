@@ -14,11 +14,8 @@ export interface AuthSettings {
   > & { readonly jwtSecret: string };
   /** Keys the hashes of e-mail addresses in the sign-in failure table. */
   readonly hashKey: Buffer;
-  /**
-   * The hash of a random password, checked when an e-mail address is unknown so that both take as long. Made at
-   * start-up without holding it up (scrypt runs on the thread pool while the rest starts).
-   */
-  readonly decoyHash: Promise<string>;
+  /** A stand-in hash (auth/passwords.ts `decoyHash`), checked when an e-mail address is unknown so that both take as long. */
+  readonly decoyHash: string;
 }
 
 /** What every handler gets besides its typed request: the database and what it needs to answer over HTTP. */

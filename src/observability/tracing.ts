@@ -1,7 +1,4 @@
 import { type Tracer, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 let tracer: Tracer | undefined;
 
@@ -31,9 +28,16 @@ export function tracingRequested(env: Env): boolean {
  * `OTEL_RESOURCE_ATTRIBUTES` describe the service (`stores-api` by default), `OTEL_TRACES_SAMPLER` samples,
  * `OTEL_BSP_*` tune the batches. Registers the W3C Trace Context propagator and AsyncLocalStorage context, so a
  * request's database statements find its span. Returns the flush-and-stop for shutdown, or undefined when off.
+ * The SDK and its exporter are loaded only then: about 20 MB of memory a process without tracing does not hold.
  */
-export function startTracing(env: Env = process.env): (() => Promise<void>) | undefined {
+export async function startTracing(env: Env = process.env): Promise<(() => Promise<void>) | undefined> {
   if (!tracingRequested(env)) return undefined;
+  const [{ OTLPTraceExporter }, { detectResources, envDetector, resourceFromAttributes }, sdk] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
+  const { BatchSpanProcessor, NodeTracerProvider } = sdk;
   const resource = resourceFromAttributes({ 'service.name': 'stores-api' }).merge(
     detectResources({ detectors: [envDetector] }),
   );
