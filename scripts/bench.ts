@@ -64,6 +64,9 @@ function serverEnv(databaseUrl: string): Record<string, string> {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
+    // No metrics listener either: like the log, the metrics are not part of the wire contract and the baseline
+    // has none; npm run bench:observability measures what both cost.
+    METRICS_PORT: 'off',
     ALLOWED_HOSTS: '127.0.0.1',
   };
 }
@@ -192,6 +195,24 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
       }
     }
   }
+  // Paired rounds for the CPU ratios: the API and its counterpart loaded at once, so that whatever else the machine
+  // does in those seconds weighs on both; the ratio of their CPU per request in the same seconds is far steadier
+  // than one of medians taken apart (an A/A pair, two copies of one server, varies by about ±5 % a round against
+  // ±15 % for separate rounds). createItem is left out: both servers would write to the one SQLite file at once.
+  const paired = new Map<string, { cpuRatio: number[]; logCost: number[] }>();
+  for (const scenario of list.filter((s) => s.name !== 'createItem')) {
+    const pairs = { cpuRatio: [] as number[], logCost: [] as number[] };
+    paired.set(scenario.name, pairs);
+    for (let round = 1; round <= settings.rounds; round++) {
+      const [a, b] = await Promise.all([measure(api, scenario, settings), measure(baseline, scenario, settings)]);
+      pairs.cpuRatio.push((b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN));
+      if (logged && scenario.name === logLevelScenario) {
+        const [w, i] = await Promise.all([measure(api, scenario, settings), measure(logged, scenario, settings)]);
+        pairs.logCost.push((i?.cpuUsPerRequest ?? Number.NaN) / (w?.cpuUsPerRequest ?? Number.NaN) - 1);
+      }
+      log(`paired round ${round} ${scenario.name}: CPU ratio ${pairs.cpuRatio.at(-1)?.toFixed(2)}`);
+    }
+  }
   const peakRssMiB = { api: memoryMiB(api.child.pid, 'VmHWM'), baseline: memoryMiB(baseline.child.pid, 'VmHWM') };
   for (const server of [api, baseline, floor, ...(logged ? [logged] : [])]) await stop(server);
 
@@ -204,6 +225,7 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
       targets[scenario.name] ?? 1,
       { api: rounds('stores-api'), baseline: rounds('baseline'), floor: rounds('floor') },
       logRuns.length > 0 ? logRuns : undefined,
+      paired.get(scenario.name),
     );
   });
   return {
@@ -233,6 +255,7 @@ function scenarioResult(
   target: number,
   rounds: { api: Measurement[]; baseline: Measurement[]; floor: Measurement[] },
   info: Measurement[] | undefined,
+  paired: { cpuRatio: number[]; logCost: number[] } | undefined,
 ): ScenarioResult {
   const api = summarize(rounds.api);
   const baseline = summarize(rounds.baseline);
@@ -251,14 +274,21 @@ function scenarioResult(
     baseline,
     floor: summarize(rounds.floor),
     ratio: requestsRatio(api, baseline),
-    cpuRatio: cpuRatio(api, baseline),
-    rounds: { ratio: perRound(requestsRatio), cpuRatio: perRound(cpuRatio) },
+    cpuRatio: paired?.cpuRatio.length ? median(paired.cpuRatio) : cpuRatio(api, baseline),
+    rounds: {
+      ratio: perRound(requestsRatio),
+      cpuRatio: paired?.cpuRatio.length ? paired.cpuRatio : perRound(cpuRatio),
+    },
+    cpuPaired: Boolean(paired?.cpuRatio.length),
   };
   if (info) {
     const atInfo = summarize(info);
     result.logLevel = {
       info: atInfo,
-      cost: (atInfo.cpuUsPerRequest ?? Number.NaN) / (api.cpuUsPerRequest ?? Number.NaN) - 1,
+      cost: paired?.logCost.length
+        ? median(paired.logCost)
+        : (atInfo.cpuUsPerRequest ?? Number.NaN) / (api.cpuUsPerRequest ?? Number.NaN) - 1,
+      rounds: paired?.logCost ?? [],
       target: logLevelCostTarget,
     };
   }

@@ -24,7 +24,7 @@ export interface BindingDeps {
   authorize: Authorize;
   auth: AuthSettings;
   publicUrl: string | undefined;
-  /** Hosts whose Host header may make links (see `originOf`); undefined: any, as PUBLIC_URL makes them all. */
+  /** Hosts whose Host header may make links (see `originJudge`); undefined: any, as PUBLIC_URL makes them all. */
   allowedHosts: readonly string[] | undefined;
   requireIfMatch: boolean;
   /** Runs a create at most once per caller, operation and Idempotency-Key (see src/idempotency/run-once.ts). */
