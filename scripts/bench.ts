@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { type Measurement, measure } from './bench/load.js';
 import {
   markdown,
@@ -203,9 +204,9 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
   // Paired rounds for the CPU ratios: the API and its counterpart loaded at once, so that whatever else the machine
   // does in those seconds weighs on both; the ratio of their CPU per request in the same seconds is far steadier
   // than one of medians taken apart (an A/A pair, two copies of one server, varies by about ±5 % a round against
-  // ±15 % for separate rounds). createItem is left out: both servers would write to the one SQLite file at once.
+  // ±15 % for separate rounds). createItem pairs its own two servers (below), each on a copy of the file.
   const paired = new Map<string, { cpuRatio: number[]; logCost: number[] }>();
-  for (const scenario of list.filter((s) => s.name !== 'createItem')) {
+  for (const scenario of list.filter((s) => s.name !== writeScenario)) {
     const pairs = { cpuRatio: [] as number[], logCost: [] as number[] };
     paired.set(scenario.name, pairs);
     for (let round = 1; round <= settings.rounds; round++) {
@@ -219,6 +220,8 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     }
   }
   const peakRssMiB = { api: memoryMiB(api.child.pid, 'VmHWM'), baseline: memoryMiB(baseline.child.pid, 'VmHWM') };
+  const writes = list.find((s) => s.name === writeScenario);
+  if (writes) paired.set(writes.name, { cpuRatio: await pairedWrites(databaseUrl, firstPath, writes), logCost: [] });
   for (const server of [api, baseline, floor, ...(logged ? [logged] : [])]) await stop(server);
 
   const results: ScenarioResult[] = list.map((scenario) => {
@@ -248,6 +251,34 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     },
     peakRssMiB,
   };
+}
+
+/** The scenario that writes: its paired rounds need a file for each server. */
+const writeScenario = 'createItem';
+
+/**
+ * createItem's paired rounds: loaded at once on one file, the two servers would wait on each other's write lock
+ * and checkpoints. So each gets its own copy (`VACUUM INTO`, a consistent snapshot even while the WAL holds
+ * pages) and its own process, warmed up like the others.
+ */
+async function pairedWrites(databaseUrl: string, firstPath: string, scenario: Scenario): Promise<number[]> {
+  const copies = ['writes-api.db', 'writes-baseline.db'].map((name) => join(folder, name));
+  const source = new Database(databaseUrl, { readonly: true });
+  for (const copy of copies) source.prepare('VACUUM INTO ?').run(copy);
+  source.close();
+  const api = await start('stores-api', copies[0] as string, firstPath);
+  const baseline = await start('baseline', copies[1] as string, firstPath);
+  const warmUp = { seconds: Math.min(2, settings.seconds), connections: settings.connections };
+  await Promise.all([measure(api, scenario, warmUp), measure(baseline, scenario, warmUp)]);
+  const ratios: number[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    const [a, b] = await Promise.all([measure(api, scenario, settings), measure(baseline, scenario, settings)]);
+    ratios.push((b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN));
+    log(`paired round ${round} ${scenario.name} (a file each): CPU ratio ${ratios.at(-1)?.toFixed(2)}`);
+  }
+  await stop(api);
+  await stop(baseline);
+  return ratios;
 }
 
 /**

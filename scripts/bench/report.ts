@@ -73,9 +73,9 @@ export function markdown(report: Report): string {
     '',
     'Ratios are against the same-contract baseline, above 1 in favour of stores-api: its requests per second over ' +
       "the baseline's, and the baseline's CPU per request over its own; each figure is the median round, and the " +
-      'range after a ratio is that ratio round by round (the noise). The CPU ratio (but for createItem, whose two ' +
-      'servers would write to one SQLite file at once) comes from further paired rounds, both servers loaded at ' +
-      'once, so that the machine weighs on both alike in the seconds compared.',
+      'range after a ratio is that ratio round by round (the noise). The CPU ratio comes from further paired rounds, ' +
+      'both servers loaded at once, so that the machine weighs on both alike in the seconds compared (for ' +
+      'createItem, a second pair of servers, each on its own copy of the file).',
     '',
     '| scenario | CPU µs/request: stores-api / baseline / floor | CPU ratio (rounds) | req/s: stores-api / baseline / floor | req/s ratio (rounds) | target | stores-api p50 / p99 ms | p99 ≤ 4 × p50 |',
     '|---|---|---|---|---|---|---|---|',
