@@ -40,16 +40,18 @@ class ObservedConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
     const tracer = activeTracer();
     const parent = tracer && trace.getSpan(context.active());
+    const kind = parent ? statementKind(compiledQuery.sql) : undefined;
     const span =
-      parent &&
-      tracer.startSpan(statementKind(compiledQuery.sql), {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'db.system.name': this.system,
-          'db.operation.name': statementKind(compiledQuery.sql),
-          'db.query.text': compiledQuery.sql,
-        },
-      });
+      kind === undefined
+        ? undefined
+        : tracer?.startSpan(kind, {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              'db.system.name': this.system,
+              'db.operation.name': kind,
+              'db.query.text': compiledQuery.sql,
+            },
+          });
     if (!span && !recordingMetrics()) return this.inner.executeQuery<R>(compiledQuery, options);
     const started = performance.now();
     let ok = false;

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,13 +107,7 @@ describe('a database that cannot count', () => {
     const readOnly = await readOnlyDatabase(t.db);
     const app = await buildApp(testConfig(), { db: readOnly.db });
     try {
-      const register = (through = app) =>
-        through.inject({
-          method: 'POST',
-          url: '/users',
-          remoteAddress: '203.0.113.9',
-          payload: { email: 'refused@example.com', password: 'long enough password' },
-        });
+      const register = (through = app) => registerFrom(through, '203.0.113.9', 'refused@example.com');
       const refused = await register();
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -146,13 +141,7 @@ describe('a count that cannot be taken while the rest of the database works', ()
       const impatient = createDatabase(url.href);
       const app = await buildApp(testConfig(), { db: impatient });
       try {
-        const register = () =>
-          app.inject({
-            method: 'POST',
-            url: '/users',
-            remoteAddress: '203.0.113.10',
-            payload: { email: 'uncounted@example.com', password: 'long enough password' },
-          });
+        const register = () => registerFrom(app, '203.0.113.10', 'uncounted@example.com');
         const refused = await register();
         expect(refused.statusCode).toBe(503);
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -169,6 +158,16 @@ describe('a count that cannot be taken while the rest of the database works', ()
     },
   );
 });
+
+/** A sign-up, which a per-client limit counts, from one client address. */
+function registerFrom(app: FastifyInstance, remoteAddress: string, email: string) {
+  return app.inject({
+    method: 'POST',
+    url: '/users',
+    remoteAddress,
+    payload: { email, password: 'long enough password' },
+  });
+}
 
 function testConfig() {
   return loadConfig({
