@@ -102,6 +102,37 @@ describe('the batched log destination', () => {
         if (!seen) await new Promise((r) => setTimeout(r, 20));
       }
       expect(seen).toBe(true);
+      // And from curl with its own defaults (Accept: */*, its own User-Agent): one line for it too.
+      const curl = spawnSync(
+        'curl',
+        [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '-H',
+          'X-Request-Id: batched-line-2',
+          `${server.base}/stores?limit=1`,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(curl.stdout).toBe('200');
+      for (let i = 0; i < 50 && !server.output().includes('"reqId":"batched-line-2"'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"reqId":"batched-line-2"'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] as string)).toMatchObject({
+        msg: 'request',
+        operationId: 'listStores',
+        statusCode: 200,
+      });
     } finally {
       await server.stop();
     }
