@@ -60,8 +60,16 @@ export async function signUp(base: string, email: string): Promise<string> {
   const credentials = { email, password: `${email} password` };
   const registered = await call(base, 'POST', '/users', { body: credentials });
   if (registered.status !== 201) throw new Error(`sign-up answered ${registered.status}`);
-  const token = await call(base, 'POST', '/auth/tokens', { body: credentials });
-  return String(token.body.accessToken);
+  // As a client would: a 503 or 429 is waited out for its Retry-After (a busy machine's instance may shed), and
+  // anything else but 200 stops here with its status, not later as a puzzling 401.
+  for (let attempt = 1; ; attempt++) {
+    const token = await call(base, 'POST', '/auth/tokens', { body: credentials });
+    if (token.status === 200) return String(token.body.accessToken);
+    if ((token.status !== 503 && token.status !== 429) || attempt === 5) {
+      throw new Error(`sign-in answered ${token.status}: ${JSON.stringify(token.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(2, Number(token.headers.get('retry-after') ?? 1)) * 1000));
+  }
 }
 
 export const tally = (statuses: number[]) =>
