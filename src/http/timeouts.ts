@@ -56,7 +56,7 @@ function watchIfStillArriving(
   if (raw.complete || !socket || raw.readableLength >= length) return;
   let bytesRead = socket.bytesRead;
   let movedAt = performance.now();
-  const timer = setInterval(() => {
+  const look = () => {
     // Done with: the body arrived, the answer went (or is going) out, or the reader of the body has stopped.
     if (raw.complete || reply.sent || socket.destroyed || payload.listenerCount('error') === 0) {
       clearInterval(timer);
@@ -74,5 +74,6 @@ function watchIfStillArriving(
     // Fails the body's reader (Fastify's, or the decompression a later hook put in front of it) as a stream
     // error would; the error handler answers 408.
     payload.emit('error', Object.assign(new Error(message), { code: bodyTimedOut, statusCode: 408 }));
-  }, Math.max(25, Math.floor(bodyTimeoutMs / 4)));
+  };
+  const timer = setInterval(look, Math.max(25, Math.floor(bodyTimeoutMs / 4)));
 }
