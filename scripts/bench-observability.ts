@@ -1,5 +1,5 @@
-// npm run bench:observability: what the access log and the metrics cost on getStore. One built API (dist/, as
-// `npm run start:prod` runs it) is started five times on one seeded SQLite file: the reference without either
+// npm run bench:observability: what the access log and the metrics cost on getStore. One built API (dist/, run
+// as `npm run start:prod` runs it) is started five times on one seeded SQLite file: the reference without either
 // (LOG_LEVEL=warn, METRICS_PORT=off) twice, with the access log only (LOG_LEVEL=info: one line per request, read
 // from a pipe as a log shipper would), with the metrics only (recorded, and scraped each second), and with both,
 // as production runs by default. Each variant is measured in pairs with the reference: autocannon drives getStore
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { measure } from './bench/load.js';
 import { scenarios } from './bench/scenarios.js';
 import { seed } from './bench/seed.js';
-import { freePort, type Server } from './bench/servers.js';
+import { freePort, productionRuntime, type Server } from './bench/servers.js';
 
 const env = process.env;
 const rounds = Number(env.BENCH_ROUNDS ?? 8);
@@ -28,12 +28,15 @@ const secrets = {
   ACCESS_TOKEN_TTL: '86400',
 };
 
+const production = productionRuntime(root);
+
 async function start(name: string, file: string, extra: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', 'dist/src/server.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...production.nodeArgs, 'dist/src/server.js'], {
     cwd: root,
     env: {
       ...process.env,
+      ...production.env,
       ...secrets,
       NODE_ENV: 'production',
       DATABASE_URL: file,

@@ -11,7 +11,6 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,7 +28,7 @@ import { checkSameContract } from './bench/same-contract.js';
 import { scaleScenarios, scaleTarget } from './bench/scale.js';
 import { type Scenario, scenarios } from './bench/scenarios.js';
 import { type Seeded, seed } from './bench/seed.js';
-import { memoryMiB, type Server, startServer, stopServer } from './bench/servers.js';
+import { memoryMiB, productionRuntime, type Server, startServer, stopServer } from './bench/servers.js';
 import { idsOf, stall, stallMarkdown, writeStallReport } from './bench/stall.js';
 import { logLevelCostTarget, targets } from './bench/targets.js';
 
@@ -73,14 +72,13 @@ function serverEnv(databaseUrl: string): Record<string, string> {
 }
 
 /**
- * Both servers run with the Node flags of `npm run start:prod`, the production command, read from package.json so
- * the benchmark measures what is deployed: the same runtime settings for the API and the baseline.
+ * Both servers run as `npm run start:prod`, the production command, runs the API: its Node flags and environment
+ * settings, read from package.json, so the benchmark measures what is deployed with the same runtime settings
+ * for the API and the baseline.
  */
-const productionFlags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'] as string)
-  .split(' ')
-  .filter((word) => word.startsWith('--'));
+const production = productionRuntime(root);
 const nodeArgs = [
-  ...productionFlags,
+  ...production.nodeArgs,
   ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []),
 ];
 
@@ -98,7 +96,7 @@ const scripts: Record<ServerName, string> = {
  * default production log level, its log read from a pipe as a log collector would.
  */
 async function start(name: ServerName, databaseUrl: string, firstPath: string): Promise<Server> {
-  const variables = serverEnv(databaseUrl);
+  const variables = { ...production.env, ...serverEnv(databaseUrl) };
   if (name === 'floor') variables.BASELINE = 'floor';
   if (name === 'stores-api (info)') variables.LOG_LEVEL = 'info';
   const server = await startServer(name, scripts[name], variables, {

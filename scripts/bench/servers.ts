@@ -17,6 +17,22 @@ import { freePort } from '../../test/helpers/server-process.js';
 
 export { freePort };
 
+/**
+ * How `npm run start:prod`, the production command, runs Node, read from package.json so that the benchmarks
+ * measure what is deployed: its environment settings (`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}` gives 2) and its
+ * Node flags.
+ */
+export function productionRuntime(root: string): { env: Record<string, string>; nodeArgs: string[] } {
+  const command = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).scripts['start:prod'] as string;
+  const words = command.split(' ');
+  const env: Record<string, string> = {};
+  for (const word of words) {
+    const setting = /^([A-Z_]+)=(?:\$\{\1:-(.*)\}|(.*))$/.exec(word);
+    if (setting?.[1]) env[setting[1]] = setting[2] ?? setting[3] ?? '';
+  }
+  return { env, nodeArgs: words.filter((word) => word.startsWith('--')) };
+}
+
 export async function startServer(
   name: string,
   script: string,
