@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { tagEncoding } from './conditional.js';
 import { registerCors } from './cors.js';
+import { bodyTimedOut } from './timeouts.js';
 import { varyOnce } from './vary.js';
 
 /**
@@ -72,7 +73,15 @@ export async function registerHttpLayer(app: FastifyInstance, corsOrigins: reado
     done();
   });
   await registerCors(app, corsOrigins);
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    // A compressed body's stream errors reach the decompression, which calls them all an invalid payload (400).
+    // One that stopped arriving (timeouts.ts) is kept as it is, so that it is answered 408 like any other.
+    onInvalidRequestPayload: (_encoding, _request, error) =>
+      (error as { code?: string }).code === bodyTimedOut ? error : undefined,
+  });
   // Compression runs as each route's own onSend hook; the ETag of the compressed bytes is tagged after it, and the
   // Vary it extended is made to name each field once.
   app.addHook('onRoute', (route) => {

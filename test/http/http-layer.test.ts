@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenItem, givenStore } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -87,6 +87,27 @@ describe('CORS', () => {
 });
 
 describe('compression', () => {
+  it('takes a gzip request body, and answers one that is not gzip 400 problem+json', async () => {
+    const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+    const created = await t.request({
+      method: 'POST',
+      url: '/stores',
+      headers,
+      payload: gzipSync(JSON.stringify({ name: 'zipped' })),
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.data).toMatchObject({ name: 'zipped' });
+    const broken = await t.request({
+      method: 'POST',
+      url: '/stores',
+      headers,
+      payload: Buffer.from('{"name":"not zipped at all"}'),
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(broken.data).toMatchObject({ status: 400, detail: expect.stringMatching(/decompress/) });
+  });
+
   it('compresses when asked, with an ETag of its own that still revalidates', async () => {
     const store = await givenStore(t);
     for (let i = 0; i < 12; i++) await givenItem(t, store.id, `item ${i}`, i);

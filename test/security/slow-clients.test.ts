@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noShedding, type ServerProcess, startServer } from '../helpers/server-process.js';
 
@@ -64,6 +65,31 @@ describe('slow clients', () => {
     expect(outcome.text).toMatch(/connection: close/i);
     expect(bodyOf(outcome.text)).toMatchObject({ status: 408, type: '/problems/request-timeout' });
     expect(outcome.closedAfter).toBeGreaterThanOrEqual(500);
+    expect(outcome.closedAfter).toBeLessThan(2000);
+  });
+
+  it('answers a chunked body that stops arriving the same way', async () => {
+    const outcome = await exchange(
+      `POST /stores HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n9\r\n{"email":\r\n',
+    );
+    expect(outcome.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.text).toMatch(/connection: close/i);
+    expect(bodyOf(outcome.text)).toMatchObject({ status: 408, type: '/problems/request-timeout' });
+    expect(outcome.closedAfter).toBeLessThan(2000);
+  });
+
+  it('answers a gzip body that stops arriving the same way: the decompression in front does not hide the stall', async () => {
+    const zipped = gzipSync(JSON.stringify({ name: 'a store that never finishes arriving' }));
+    const half = zipped.subarray(0, Math.floor(zipped.length / 2));
+    const outcome = await exchange(
+      `POST /stores HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+        `Content-Encoding: gzip\r\nContent-Length: ${zipped.length}\r\n\r\n`,
+      (socket) => socket.write(half),
+    );
+    expect(outcome.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.text).toMatch(/connection: close/i);
+    expect(bodyOf(outcome.text)).toMatchObject({ status: 408, type: '/problems/request-timeout' });
     expect(outcome.closedAfter).toBeLessThan(2000);
   });
 
