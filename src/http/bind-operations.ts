@@ -9,6 +9,7 @@ import { planOf } from './plan.js';
 import type { Principal } from './principal.js';
 import type { RunOnce } from './runners/idempotent.js';
 import type { Authorize, SecurityScheme } from './security.js';
+import { judgeOrigin } from './steps/judge-origin.js';
 import { refuseBody } from './steps/refuse-body.js';
 
 export type { RunOnce } from './runners/idempotent.js';
@@ -37,9 +38,10 @@ export interface BindingDeps {
  * route runs its operation's plan (src/http/plan.ts), built here once from generated/operations.ts.
  */
 export function bindOperations(app: FastifyInstance, deps: BindingDeps): void {
+  const judgeHost = judgeOrigin(deps.publicUrl, deps.allowedHosts);
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const operation = operations[operationId];
-    const plan = planOf(operationId, deps);
+    const plan = planOf(operationId, deps, judgeHost);
     const rateLimit = operation.rateLimit && {
       max: operation.rateLimit.max,
       timeWindow: operation.rateLimit.window * 1000,

@@ -14,7 +14,6 @@ import { authenticate } from './steps/authenticate.js';
 import { checkMediaType } from './steps/check-media-type.js';
 import { checkOwnership } from './steps/check-ownership.js';
 import { exchangeOf, type Step, unrouted } from './steps/exchange.js';
-import { judgeOrigin } from './steps/judge-origin.js';
 import { refuseEmptyPathParameter } from './steps/refuse-empty-path-parameter.js';
 import { validateRequest } from './steps/validate-request.js';
 
@@ -30,7 +29,8 @@ export interface Plan {
 /** Health probes answer whatever Host the orchestrator sends; their answers carry no links. */
 const probes = new Set(['/healthz', '/readyz']);
 
-export function planOf(operationId: OperationId, deps: BindingDeps): Plan {
+/** `judgeHost` is shared by every plan, so that each Host is judged once for the whole API (judge-origin.ts). */
+export function planOf(operationId: OperationId, deps: BindingDeps, judgeHost: Step): Plan {
   const operation = operations[operationId];
   const replies = replyPlanOf(operation);
   const serialize = bodySerializer(deps.spec.backend, operationId);
@@ -39,7 +39,7 @@ export function planOf(operationId: OperationId, deps: BindingDeps): Plan {
   const steps: Step[] = [];
   if (operation.pathParameters.length > 0) steps.push(refuseEmptyPathParameter(operation.pathParameters));
   if (authenticateWith) steps.push(authenticate(authenticateWith));
-  if (!probes.has(operation.route)) steps.push(judgeOrigin(deps.publicUrl, deps.allowedHosts));
+  if (!probes.has(operation.route)) steps.push(judgeHost);
   if (operation.requestBody) steps.push(checkMediaType(operation.requestBody.contentType));
   steps.push(validateRequest(requestValidator(deps.spec.backend, operationId)));
   if (operation.ownership) steps.push(checkOwnership(operation.ownership, deps.authorize));

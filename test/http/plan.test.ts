@@ -7,6 +7,7 @@ import { loadSpec } from '../../src/http/openapi-spec.js';
 import { planOf } from '../../src/http/plan.js';
 import { problem } from '../../src/http/problem.js';
 import { exchangeOf } from '../../src/http/steps/exchange.js';
+import { judgeOrigin } from '../../src/http/steps/judge-origin.js';
 import { freshDatabase } from '../helpers/fresh-database.js';
 
 const spec = await loadSpec();
@@ -29,7 +30,8 @@ function depsWith(overrides: Partial<BindingDeps> = {}): BindingDeps {
   } as BindingDeps;
 }
 
-const stepsOf = (id: OperationId) => planOf(id, depsWith()).steps.map((step) => step.name);
+const judgeHost = judgeOrigin(undefined, undefined);
+const stepsOf = (id: OperationId) => planOf(id, depsWith(), judgeHost).steps.map((step) => step.name);
 
 describe('the plan of an operation', () => {
   it.each<[OperationId, string[]]>([
@@ -65,6 +67,7 @@ describe('the plan of an operation', () => {
     const plan = planOf(
       'updateStore',
       depsWith({ handlers: { ...handlers, getStore, updateStore } as unknown as BindingDeps['handlers'] }),
+      judgeHost,
     );
     const request = {
       headers: { 'if-match': '"not-the-current-tag"' },

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyRequest } from 'fastify';
 import { loadConfig } from '../../src/config.js';
+import { originJudge } from '../../src/http/context.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 // Attack: with PUBLIC_URL unset, any Host went into Location and into the `next` links of cacheable answers, so a
@@ -91,5 +93,23 @@ describe('the Host header', () => {
     expect(loadConfig({ NODE_ENV: 'production', ...secrets, ALLOWED_HOSTS: 'api.example.com' }).allowedHosts).toEqual([
       'api.example.com',
     ]);
+  });
+});
+
+describe('the kept verdicts on Hosts', () => {
+  const from = (host: string) => ({ protocol: 'http', host }) as FastifyRequest;
+
+  it('stay right for a client sending a new Host each time, past the number kept', () => {
+    const originOf = originJudge(undefined, ['api.example.com']);
+    expect(originOf(from('api.example.com'))).toEqual({ ok: true, origin: 'http://api.example.com' });
+    for (let i = 0; i < 250; i++) expect(originOf(from(`evil${i}.example`)).ok).toBe(false);
+    expect(originOf(from('api.example.com'))).toEqual({ ok: true, origin: 'http://api.example.com' });
+    expect(originOf(from('evil0.example')).ok).toBe(false);
+    expect(originOf(from('a b')).ok).toBe(false);
+  });
+
+  it('are the configured public URL for any Host when PUBLIC_URL is set and ALLOWED_HOSTS is not', () => {
+    const originOf = originJudge('https://stores.example.com', undefined);
+    expect(originOf(from('anything.example'))).toEqual({ ok: true, origin: 'https://stores.example.com' });
   });
 });
