@@ -208,12 +208,9 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     const pairs = { cpuRatio: [] as number[], logCost: [] as number[] };
     paired.set(scenario.name, pairs);
     for (let round = 1; round <= settings.rounds; round++) {
-      const [a, b] = await Promise.all([measure(api, scenario, settings), measure(baseline, scenario, settings)]);
-      pairs.cpuRatio.push((b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN));
-      if (logged && scenario.name === logLevelScenario) {
-        const [w, i] = await Promise.all([measure(api, scenario, settings), measure(logged, scenario, settings)]);
-        pairs.logCost.push((i?.cpuUsPerRequest ?? Number.NaN) / (w?.cpuUsPerRequest ?? Number.NaN) - 1);
-      }
+      pairs.cpuRatio.push(await pairedRound(api, baseline, scenario));
+      if (logged && scenario.name === logLevelScenario)
+        pairs.logCost.push((await pairedRound(api, logged, scenario)) - 1);
       log(`paired round ${round} ${scenario.name}: CPU ratio ${pairs.cpuRatio.at(-1)?.toFixed(2)}`);
     }
   }
@@ -251,6 +248,12 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
   };
 }
 
+/** One paired round: both servers loaded at once, and `other`'s CPU per request over `api`'s in those seconds. */
+async function pairedRound(api: Server, other: Server, scenario: Scenario): Promise<number> {
+  const [a, b] = await Promise.all([measure(api, scenario, settings), measure(other, scenario, settings)]);
+  return (b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN);
+}
+
 /** The scenario that writes: its paired rounds need a file for each server. */
 const writeScenario = 'createItem';
 
@@ -270,8 +273,7 @@ async function pairedWrites(databaseUrl: string, firstPath: string, scenario: Sc
   await Promise.all([measure(api, scenario, warmUp), measure(baseline, scenario, warmUp)]);
   const ratios: number[] = [];
   for (let round = 1; round <= settings.rounds; round++) {
-    const [a, b] = await Promise.all([measure(api, scenario, settings), measure(baseline, scenario, settings)]);
-    ratios.push((b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN));
+    ratios.push(await pairedRound(api, baseline, scenario));
     log(`paired round ${round} ${scenario.name} (a file each): CPU ratio ${ratios.at(-1)?.toFixed(2)}`);
   }
   await stop(api);
