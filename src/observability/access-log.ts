@@ -29,8 +29,8 @@ export interface Answered {
  * the answer; `LOG_LEVEL=warn` writes none.
  *
  * The line is put together here instead of by pino: through pino's generic `info()` it cost about 16 µs of
- * getStore's 60 in the running server, through a compiled fast-json-stringify schema about 14, this way about 5
- * (npm run bench:observability). Only the URL, the Host header and the principal can hold characters JSON must
+ * getStore's 60 in the running server, through a compiled fast-json-stringify schema about 14, this way about 2
+ * (timed around the call in the server under load; README, What they cost). Only the URL, the Host header and the principal can hold characters JSON must
  * escape; the request id is checked by request-id.ts, the operationId comes from openapi.yaml and the method
  * from Node's parser. test/observability/access-log.test.ts parses lines made from hostile values.
  */
