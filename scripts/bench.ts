@@ -1,12 +1,13 @@
 // npm run bench: the spec-driven API against the same-contract baseline (scripts/bench/baseline-server.ts: a
 // hand-written Fastify service sending the same headers and bodies) and the floor (the same routes bare), on one
-// seeded SQLite file, all built to JavaScript and run in production mode. The answers are compared first
-// (same-contract.ts); then autocannon drives each scenario in rounds, each starting with the next server, so that
-// machine drift hits all alike; getStore also runs against the API at LOG_LEVEL=info. The table marks the targets
+// seeded SQLite file, all built to JavaScript and run in production mode, each server alone on the last CPU and the
+// load generator on the others (placement.ts). The answers are compared first (same-contract.ts); then autocannon
+// drives each scenario in rounds, each starting with the next server, so that machine drift hits all alike;
+// getStore also runs against the API at LOG_LEVEL=info. The table marks the targets
 // of targets.ts met or not. Also times start-up, samples memory, and compares listItems on a small and a large
 // catalogue. Writes benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1) is a short smoke run that only
 // prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS, BENCH_SCALE_ITEMS (0 skips the scale
-// check), BENCH_ONLY (scenario names, comma-separated), BENCH_CPU_PROF (a folder: every server writes V8 CPU
+// check), BENCH_ONLY (scenario names, comma-separated), BENCH_PIN (false: no pinning), BENCH_CPU_PROF (a folder: every server writes V8 CPU
 // profiles there), BENCH_OUT (where results go).
 
 import { spawnSync } from 'node:child_process';
@@ -14,8 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { type Measurement, measure } from './bench/load.js';
+import { placeProcesses, releaseProcesses } from './bench/placement.js';
 import {
   markdown,
   type Report,
@@ -52,6 +53,8 @@ const secrets = {
   ACCESS_TOKEN_TTL: '86400',
 };
 const folder = await mkdtemp(join(tmpdir(), 'stores-api-bench-'));
+// Pinned for the comparison only (compare() releases it): the scale and stall checks measure latency, not limits.
+const placement = placeProcesses(env.BENCH_PIN !== 'false' && only?.join() !== 'scale' && only?.join() !== 'stall');
 const started: Server[] = [];
 
 function log(line: string): void {
@@ -95,7 +98,7 @@ const scripts: Record<ServerName, string> = {
  * floor is the baseline's routes without the contract (BASELINE=floor); `stores-api (info)` is the API at the
  * default production log level, its log read from a pipe as a log collector would.
  */
-async function start(name: ServerName, databaseUrl: string, firstPath: string): Promise<Server> {
+async function start(name: ServerName, databaseUrl: string, firstPath: string, pinned = true): Promise<Server> {
   const variables = { ...production.env, ...serverEnv(databaseUrl) };
   if (name === 'floor') variables.BASELINE = 'floor';
   if (name === 'stores-api (info)') variables.LOG_LEVEL = 'info';
@@ -104,6 +107,7 @@ async function start(name: ServerName, databaseUrl: string, firstPath: string): 
     firstPath,
     nodeArgs,
     drainStdout: name === 'stores-api (info)',
+    cpus: pinned ? placement?.serverCpus : undefined,
   });
   if (process.env.BENCH_CPU_PROF) log(`${name} is process ${server.child.pid} (its CPU profile's name holds the pid)`);
   started.push(server);
@@ -199,25 +203,9 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
       }
     }
   }
-  // Paired rounds for the CPU ratios: the API and its counterpart loaded at once, so that whatever else the machine
-  // does in those seconds weighs on both; the ratio of their CPU per request in the same seconds is far steadier
-  // than one of medians taken apart (an A/A pair, two copies of one server, varies by about ±5 % a round against
-  // ±15 % for separate rounds). createItem pairs its own two servers (below), each on a copy of the file.
-  const paired = new Map<string, { cpuRatio: number[]; logCost: number[] }>();
-  for (const scenario of list.filter((s) => s.name !== writeScenario)) {
-    const pairs = { cpuRatio: [] as number[], logCost: [] as number[] };
-    paired.set(scenario.name, pairs);
-    for (let round = 1; round <= settings.rounds; round++) {
-      pairs.cpuRatio.push(await pairedRound(api, baseline, scenario));
-      if (logged && scenario.name === logLevelScenario)
-        pairs.logCost.push((await pairedRound(api, logged, scenario)) - 1);
-      log(`paired round ${round} ${scenario.name}: CPU ratio ${pairs.cpuRatio.at(-1)?.toFixed(2)}`);
-    }
-  }
   const peakRssMiB = { api: memoryMiB(api.child.pid, 'VmHWM'), baseline: memoryMiB(baseline.child.pid, 'VmHWM') };
-  const writes = list.find((s) => s.name === writeScenario);
-  if (writes) paired.set(writes.name, { cpuRatio: await pairedWrites(databaseUrl, firstPath, writes), logCost: [] });
   for (const server of [api, baseline, floor, ...(logged ? [logged] : [])]) await stop(server);
+  if (placement) releaseProcesses();
 
   const results: ScenarioResult[] = list.map((scenario) => {
     const measured = runs.get(scenario.name);
@@ -228,7 +216,6 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
       targets[scenario.name] ?? 1,
       { api: rounds('stores-api'), baseline: rounds('baseline'), floor: rounds('floor') },
       logRuns.length > 0 ? logRuns : undefined,
-      paired.get(scenario.name),
     );
   });
   return {
@@ -237,6 +224,9 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     cores: cpus().length,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     load: loadavg(),
+    placement: placement
+      ? `each server alone on CPU ${placement.serverCpus}, the load generator on CPU ${placement.loadCpus}`
+      : 'not pinned: servers and load generator share the CPUs',
     settings,
     scenarios: results,
     startupMs: {
@@ -246,39 +236,6 @@ async function compare(seeded: Seeded, databaseUrl: string): Promise<Omit<Report
     },
     peakRssMiB,
   };
-}
-
-/** One paired round: both servers loaded at once, and `other`'s CPU per request over `api`'s in those seconds. */
-async function pairedRound(api: Server, other: Server, scenario: Scenario): Promise<number> {
-  const [a, b] = await Promise.all([measure(api, scenario, settings), measure(other, scenario, settings)]);
-  return (b?.cpuUsPerRequest ?? Number.NaN) / (a?.cpuUsPerRequest ?? Number.NaN);
-}
-
-/** The scenario that writes: its paired rounds need a file for each server. */
-const writeScenario = 'createItem';
-
-/**
- * createItem's paired rounds: loaded at once on one file, the two servers would wait on each other's write lock
- * and checkpoints. So each gets its own copy (`VACUUM INTO`, a consistent snapshot even while the WAL holds
- * pages) and its own process, warmed up like the others.
- */
-async function pairedWrites(databaseUrl: string, firstPath: string, scenario: Scenario): Promise<number[]> {
-  const copies = ['writes-api.db', 'writes-baseline.db'].map((name) => join(folder, name));
-  const source = new Database(databaseUrl, { readonly: true });
-  for (const copy of copies) source.prepare('VACUUM INTO ?').run(copy);
-  source.close();
-  const api = await start('stores-api', copies[0] as string, firstPath);
-  const baseline = await start('baseline', copies[1] as string, firstPath);
-  const warmUp = { seconds: Math.min(2, settings.seconds), connections: settings.connections };
-  await Promise.all([measure(api, scenario, warmUp), measure(baseline, scenario, warmUp)]);
-  const ratios: number[] = [];
-  for (let round = 1; round <= settings.rounds; round++) {
-    ratios.push(await pairedRound(api, baseline, scenario));
-    log(`paired round ${round} ${scenario.name} (a file each): CPU ratio ${ratios.at(-1)?.toFixed(2)}`);
-  }
-  await stop(api);
-  await stop(baseline);
-  return ratios;
 }
 
 /**
@@ -291,13 +248,12 @@ function scenarioResult(
   target: number,
   rounds: { api: Measurement[]; baseline: Measurement[]; floor: Measurement[] },
   info: Measurement[] | undefined,
-  paired: { cpuRatio: number[]; logCost: number[] } | undefined,
 ): ScenarioResult {
   const api = summarize(rounds.api);
   const baseline = summarize(rounds.baseline);
-  const perRound = (ratio: (a: Measurement, b: Measurement) => number) =>
+  const perRound = (ratio: (a: Measurement, b: Measurement) => number, others = rounds.baseline) =>
     rounds.api.flatMap((a, i) => {
-      const b = rounds.baseline[i];
+      const b = others[i];
       return b ? [ratio(a, b)] : [];
     });
   const cpuRatio = (a: Measurement, b: Measurement) =>
@@ -309,24 +265,14 @@ function scenarioResult(
     api,
     baseline,
     floor: summarize(rounds.floor),
-    ratio: requestsRatio(api, baseline),
-    cpuRatio: paired?.cpuRatio.length ? median(paired.cpuRatio) : cpuRatio(api, baseline),
-    rounds: {
-      ratio: perRound(requestsRatio),
-      cpuRatio: paired?.cpuRatio.length ? paired.cpuRatio : perRound(cpuRatio),
-    },
-    cpuPaired: Boolean(paired?.cpuRatio.length),
+    ratio: median(perRound(requestsRatio)),
+    cpuRatio: median(perRound(cpuRatio)),
+    rounds: { ratio: perRound(requestsRatio), cpuRatio: perRound(cpuRatio) },
   };
   if (info) {
-    const atInfo = summarize(info);
-    result.logLevel = {
-      info: atInfo,
-      cost: paired?.logCost.length
-        ? median(paired.logCost)
-        : (atInfo.cpuUsPerRequest ?? Number.NaN) / (api.cpuUsPerRequest ?? Number.NaN) - 1,
-      rounds: paired?.logCost ?? [],
-      target: logLevelCostTarget,
-    };
+    // The API at info against itself at warn in the same round: its CPU per request over the other's, less one.
+    const costs = perRound((warn, atInfo) => cpuRatio(warn, atInfo) - 1, info);
+    result.logLevel = { info: summarize(info), cost: median(costs), rounds: costs, target: logLevelCostTarget };
   }
   return result;
 }
@@ -346,7 +292,7 @@ async function scale(): Promise<NonNullable<Report['scale']>> {
     const started = Date.now();
     const seeded = await seed(file, { stores: 100, items, tags: 1000 }, secrets.JWT_SECRET);
     log(`seeded ${items} items for the scale check in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    servers.push(await start('stores-api', file, `/stores/${seeded.storeIds[0]}`));
+    servers.push(await start('stores-api', file, `/stores/${seeded.storeIds[0]}`, false));
     lists.push(scaleScenarios(seeded, items, secrets.CURSOR_SECRET, seeded.tagIds));
   }
   const names = (lists[0] ?? []).map((s) => s.name);
@@ -397,7 +343,7 @@ try {
     const file = env.BENCH_STALL_DB ?? join(folder, 'stall.db');
     if (!env.BENCH_STALL_DB)
       await seed(file, { stores: 100, items: settings.scaleItems, tags: 1000 }, secrets.JWT_SECRET);
-    const server = await start('stores-api', file, `/stores/${idsOf(file).storeIds[0]}`);
+    const server = await start('stores-api', file, `/stores/${idsOf(file).storeIds[0]}`, false);
     const seconds = knob('BENCH_STALL_SECONDS', 5);
     const options = { seconds, rounds: knob('BENCH_STALL_ROUNDS', 3), tries: knob('BENCH_STALL_TRIES', 3) };
     const result = await stall({ server, file, cursorSecret: secrets.CURSOR_SECRET, log, ...options });

@@ -13,15 +13,13 @@ export interface ScenarioResult {
   baseline: Measurement;
   /** The same routes bare, without the contract. */
   floor: Measurement;
-  /** API ÷ baseline requests per second, each the median of its rounds. */
+  /** API ÷ baseline requests per second: the median of the ratios of the two servers' rounds, round by round. */
   ratio: number;
-  /** Baseline ÷ API CPU per request, each the median of its rounds: above 1 the API uses less. */
+  /** Baseline ÷ API CPU per request, the same way: above 1 the API uses less. */
   cpuRatio: number;
   /** Both ratios round by round: their spread is the run's noise. */
   rounds: { ratio: number[]; cpuRatio: number[] };
-  /** Whether `cpuRatio` comes from paired rounds (both servers loaded at once) rather than from separate ones. */
-  cpuPaired: boolean;
-  /** The API at the default production log level (info), against `warn`: paired rounds' median, and each round. */
+  /** The API at the default production log level (info), against `warn` in the same rounds: the median, and each. */
   logLevel?: { info: Measurement; cost: number; target: number; rounds: number[] };
 }
 
@@ -44,6 +42,8 @@ export interface Report {
   date: string;
   /** The machine's load average (1, 5, 15 minutes) when the comparison ended. */
   load: number[];
+  /** Which CPUs the servers and the load generator ran on. */
+  placement: string;
   node: string;
   cores: number;
   cpu: string;
@@ -69,13 +69,12 @@ export function markdown(report: Report): string {
     `${report.date.slice(0, 10)}, ${report.cores} cores (${report.cpu}), Node ${report.node}; ` +
       `${settings.items} items; ${settings.rounds} rounds of ${settings.seconds} s per scenario and server, each ` +
       `round starting with the next server, ${settings.connections} connections, load generator on the same ` +
-      `machine; load average ${report.load.map((l) => l.toFixed(1)).join(', ')} at the end.`,
+      `machine (${report.placement}); load average ${report.load.map((l) => l.toFixed(1)).join(', ')} at the end.`,
     '',
     'Ratios are against the same-contract baseline, above 1 in favour of stores-api: its requests per second over ' +
-      "the baseline's, and the baseline's CPU per request over its own; each figure is the median round, and the " +
-      'range after a ratio is that ratio round by round (the noise). The CPU ratio comes from further paired rounds, ' +
-      'both servers loaded at once, so that the machine weighs on both alike in the seconds compared (for ' +
-      'createItem, a second pair of servers, each on its own copy of the file).',
+      "the baseline's, and the baseline's CPU per request over its own, each taken between the two servers' runs " +
+      'of the same round; a ratio is the median of its rounds, and the range after it is that ratio round by round ' +
+      "(the noise). The CPU and req/s columns are each server's median round.",
     '',
     '| scenario | CPU µs/request: stores-api / baseline / floor | CPU ratio (rounds) | req/s: stores-api / baseline / floor | req/s ratio (rounds) | target | stores-api p50 / p99 ms | p99 ≤ 4 × p50 |',
     '|---|---|---|---|---|---|---|---|',
@@ -103,7 +102,7 @@ export function markdown(report: Report): string {
         `against ${fixed(logged.api.cpuUsPerRequest)} µs and ${fixed(logged.api.requestsPerSecond)} req/s at \`warn\`: ` +
         `${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)} % CPU per request (target at most ${(target * 100).toFixed(0)} %: ${met(cost <= target)})` +
         (rounds.length > 0
-          ? `; the cost is the median of ${rounds.length} paired rounds (both loaded at once): ${rounds.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}.`
+          ? `; the cost is the median of ${rounds.length} rounds, each against \`warn\` in the same round: ${rounds.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}.`
           : '.'),
     );
   }

@@ -2,6 +2,7 @@
 // loader), listening on a free loopback port. Start-up is timed from spawn to the first answer.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { placed } from './placement.js';
 
 export interface Server {
   name: string;
@@ -37,11 +38,13 @@ export async function startServer(
   name: string,
   script: string,
   env: Record<string, string>,
-  options: { cwd: string; firstPath: string; nodeArgs?: string[]; drainStdout?: boolean },
+  options: { cwd: string; firstPath: string; nodeArgs?: string[]; drainStdout?: boolean; cpus?: string | undefined },
 ): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+  // taskset starts node in its own place (exec), so the child's pid is node's.
+  const [command, args] = placed(options.cpus, process.execPath, [...(options.nodeArgs ?? []), script]);
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // A server that logs every request writes to a pipe read and dropped here, as a log collector reads it.
