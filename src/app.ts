@@ -26,6 +26,7 @@ import { registerBodyTimeout, serverTimeouts } from './http/timeouts.js';
 import { startIdempotencyPurge } from './idempotency/purge-timer.js';
 import { runOnce } from './idempotency/run-once.js';
 import { batchedStdout, type LogDestination } from './observability/log-destination.js';
+import { lazyRequestLogger } from './observability/request-logger.js';
 import { notePrincipal, registerRequestObserver } from './observability/request-observer.js';
 import { databaseStore } from './rate-limits/database-store.js';
 import { startLimitPurge } from './rate-limits/purge-timer.js';
@@ -72,6 +73,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     // One access-log line per request, written when it is answered (src/observability/), instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's logger (with its id) is made only if the request logs a line.
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimit,
     ...serverTimeouts(config),
     // Fastify's own 503 during close is not problem+json; load shedding answers those requests instead.
@@ -99,9 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     );
   }
   registerJsonBodies(app);
-  registerBodyTimeout(app, config.bodyTimeout);
-
   await registerHttpLayer(app, config.corsOrigins);
+  // After the HTTP layer: the watch goes before its decompression in each route's hooks.
+  registerBodyTimeout(app, config.bodyTimeout);
   registerErrorHandling(app);
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   await registerLoadShedding(app, lifecycle, config);
