@@ -15,7 +15,7 @@ import { refuseBody } from './steps/refuse-body.js';
 export type { RunOnce } from './runners/idempotent.js';
 
 export interface BindingDeps {
-  /** openapi-backend's compiled request validators, and the response schemas the serializers compile. */
+  /** The spec: openapi-backend compiles each operation's request validators from it (the only spec fact read at run time). */
   spec: LoadedSpec;
   handlers: Handlers<HandlerContext, Principal>;
   db: Db;

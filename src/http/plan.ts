@@ -9,7 +9,6 @@ import { negotiated } from './runners/negotiated.js';
 import { type AnyHandler, callHandler, callReader, type Runner } from './runners/work.js';
 import { securityFor } from './security.js';
 import { type ReplyPlan, replyPlanOf, send } from './send-reply.js';
-import { bodySerializer } from './serializers.js';
 import { authenticate } from './steps/authenticate.js';
 import { checkMediaType } from './steps/check-media-type.js';
 import { checkOwnership } from './steps/check-ownership.js';
@@ -33,7 +32,6 @@ const probes = new Set(['/healthz', '/readyz']);
 export function planOf(operationId: OperationId, deps: BindingDeps, judgeHost: Step): Plan {
   const operation = operations[operationId];
   const replies = replyPlanOf(operation);
-  const serialize = bodySerializer(deps.spec.backend, operationId);
   const authenticateWith = securityFor(operation, deps.securitySchemes);
 
   const steps: Step[] = [];
@@ -49,12 +47,7 @@ export function planOf(operationId: OperationId, deps: BindingDeps, judgeHost: S
   const call = callHandler(deps.handlers[operationId] as AnyHandler, operation.headerParameters, deps);
   const reader = operation.ifMatchReader;
   const work = reader
-    ? guardedByIfMatch(
-        call,
-        callReader(deps.handlers[reader] as AnyHandler, deps),
-        bodySerializer(deps.spec.backend, reader),
-        deps.requireIfMatch,
-      )
+    ? guardedByIfMatch(call, callReader(deps.handlers[reader] as AnyHandler, deps), deps.requireIfMatch)
     : call;
   let run: Runner = operation.idempotent
     ? idempotent(call, deps.runOnce, operationId, deps.db)
@@ -77,7 +70,7 @@ export function planOf(operationId: OperationId, deps: BindingDeps, judgeHost: S
       }
       if (stop !== undefined) return send(reply, replies, stop);
     }
-    return send(reply, replies, await run(exchange), request, serialize);
+    return send(reply, replies, await run(exchange), request);
   };
   return { steps, run, replies, handle };
 }

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { OpenAPIBackend } from 'openapi-backend';
 import { createAjv } from './ajv.js';
+import { closedSchema } from './closed-schema.js';
 
 export interface SentResponse {
   /** The operation that answered, or undefined for answers outside the spec's operations (404, 405, docs). */
@@ -56,8 +57,8 @@ const transportHeaders = new Set([
 
 /**
  * Checks a response against openapi.yaml and lists every way it breaks the contract: a status the operation does
- * not declare, another media type, a body that fails its schema (problem+json included, whose `status` must also
- * equal the HTTP status), a required header missing, or a header the spec does not declare. Answers outside the
+ * not declare, another media type, a body that fails its schema or has a member it does not declare
+ * (closed-schema.ts; problem+json included, whose `status` must also equal the HTTP status), a required header missing, or a header the spec does not declare. Answers outside the
  * operations must be problem+json when they are errors. openapi-backend's own response validation checks only
  * `application/json` bodies and accepts undeclared statuses, so this is compiled here, once, from its definition.
  */
@@ -78,13 +79,13 @@ export function compileResponseContract(backend: OpenAPIBackend): (response: Sen
         });
       }
       const schema = (media as { schema?: object } | undefined)?.schema;
-      const validateBody = schema ? ajv.compile(schema) : null;
+      const validateBody = schema ? ajv.compile(closedSchema(schema) as object) : null;
       declared.set(Number(status), { contentType, validateBody, headers });
     }
     byOperation.set(String(operation.operationId), declared);
   }
   const problemSchema = backend.definition.components?.schemas?.Problem;
-  const validateProblem = ajv.compile(problemSchema ?? {});
+  const validateProblem = ajv.compile(closedSchema(problemSchema ?? {}) as object);
 
   return (response) => {
     if (response.operationId === undefined) {
@@ -139,5 +140,10 @@ function checkBody(response: SentResponse, contentType: string, validate: Valida
 }
 
 function ajvText(validate: ValidateFunction): string {
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+  return (validate.errors ?? [])
+    .map((e) => {
+      const member = e.params.unevaluatedProperty ?? e.params.additionalProperty;
+      return `${e.instancePath || '/'} ${e.message}${member === undefined ? '' : `: ${member}`}`;
+    })
+    .join('; ');
 }

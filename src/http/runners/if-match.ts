@@ -2,7 +2,6 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { matchesCurrent } from '../conditional.js';
 import { problem } from '../problem.js';
-import type { Serialize } from '../serializers.js';
 import type { Work } from './work.js';
 
 /**
@@ -11,7 +10,7 @@ import type { Work } from './work.js';
  * gets 412. Preconditions count only where the answer would otherwise be a success (RFC 9110 §13.2.1): a missing
  * resource is still 404. Without If-Match the change runs as is, unless `requireIfMatch` asks for one (428).
  */
-export function guardedByIfMatch(change: Work, readCurrent: Work, serialize: Serialize, requireIfMatch: boolean): Work {
+export function guardedByIfMatch(change: Work, readCurrent: Work, requireIfMatch: boolean): Work {
   return (exchange, db: Db) => {
     const ifMatch = exchange.request.headers['if-match'];
     if (ifMatch === undefined) {
@@ -21,7 +20,7 @@ export function guardedByIfMatch(change: Work, readCurrent: Work, serialize: Ser
     }
     return inTransaction(db, async (trx) => {
       const current = await readCurrent(exchange, trx);
-      if (current.status === 200 && !matchesCurrent(ifMatch, serialize(200, current.body))) {
+      if (current.status === 200 && !matchesCurrent(ifMatch, JSON.stringify(current.body))) {
         return problem(412, 'The resource has changed since the ETag you sent (or the tag is weak). GET it again.');
       }
       return change(exchange, trx);
