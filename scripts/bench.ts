@@ -3,12 +3,12 @@
 // seeded SQLite file, all built to JavaScript and run in production mode, each server alone on the last CPU and the
 // load generator on the others (placement.ts). The answers are compared first (same-contract.ts); then autocannon
 // drives each scenario in rounds, each starting with the next server, so that machine drift hits all alike;
-// getStore also runs against the API at LOG_LEVEL=info. The table marks the targets
-// of targets.ts met or not. Also times start-up, samples memory, and compares listItems on a small and a large
-// catalogue. Writes benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1) is a short smoke run that only
-// prints. Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS, BENCH_SCALE_ITEMS (0 skips the scale
-// check), BENCH_ONLY (scenario names, comma-separated), BENCH_PIN (false: no pinning), BENCH_CPU_PROF (a folder: every server writes V8 CPU
-// profiles there), BENCH_OUT (where results go).
+// getStore also runs against the API at LOG_LEVEL=info. The table marks the targets of targets.ts met or not.
+// Also times start-up, samples memory, and compares listItems on a small and a large catalogue. Writes
+// benchmark/results.{json,md}; `--quick` (or BENCH_QUICK=1) is a short smoke run that only prints. Knobs:
+// BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ITEMS, BENCH_SCALE_ITEMS (0 skips the scale check),
+// BENCH_ONLY (scenario names, comma-separated), BENCH_PIN (false: no pinning), BENCH_CPU_PROF (a folder: every
+// server writes V8 CPU profiles there), BENCH_OUT (where results go).
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

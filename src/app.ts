@@ -102,9 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     );
   }
   registerJsonBodies(app);
-  await registerHttpLayer(app, config.corsOrigins);
-  // After the HTTP layer: the watch goes before its decompression in each route's hooks.
   registerBodyTimeout(app, config.bodyTimeout);
+
+  await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   await registerLoadShedding(app, lifecycle, config);

@@ -1,10 +1,4 @@
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  FastifyServerOptions,
-  preParsingHookHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
 import { answerClientError } from './client-errors.js';
 
@@ -42,26 +36,13 @@ export function serverTimeouts(config: Timeouts): Partial<FastifyServerOptions> 
  * the body is cut once it has not moved for that long.
  */
 export function registerBodyTimeout(app: FastifyInstance, bodyTimeoutMs: number): void {
-  const watch: preParsingHookHandler = (request, reply, payload, done) => {
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const length = request.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
     if (hasBody) process.nextTick(watchIfStillArriving, request, reply, payload, bodyTimeoutMs);
     done(null, payload);
-  };
-  // Only on routes whose method has a body Fastify reads (a GET's never is, so nothing can wait on it): a route
-  // with no preParsing hook skips that phase, about a microsecond of every read. First among the route's hooks,
-  // before the decompression of the HTTP layer (registered before this), so that it watches the bytes as they come.
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (methods.every((method) => bodyless.has(method))) return;
-    const hooks =
-      route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
-    route.preParsing = [watch, ...hooks];
   });
 }
-
-/** The methods whose body Fastify never reads. */
-const bodyless = new Set(['GET', 'HEAD', 'TRACE']);
 
 function watchIfStillArriving(
   request: FastifyRequest,

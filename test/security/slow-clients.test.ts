@@ -68,6 +68,14 @@ describe('slow clients', () => {
     expect(outcome.closedAfter).toBeLessThan(2000);
   });
 
+  it('answers a body that stops arriving on a path that names no operation the same way', async () => {
+    const headers = postHeaders(100).replace('POST /stores ', 'POST /no-such-thing ');
+    const outcome = await exchange(`${headers}{"name":`);
+    expect(outcome.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.text).toMatch(/connection: close/i);
+    expect(outcome.closedAfter).toBeLessThan(2000);
+  });
+
   it('answers a chunked body that stops arriving the same way', async () => {
     const outcome = await exchange(
       `POST /stores HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
