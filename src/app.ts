@@ -102,8 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     );
   }
   registerJsonBodies(app);
+  // A hook of every request, the 404 handler's included; Fastify runs it before each route's own preParsing
+  // hooks, so before the HTTP layer's decompression: it watches the bytes as they arrive.
   registerBodyTimeout(app, config.bodyTimeout);
-
   await registerHttpLayer(app, config.corsOrigins);
   registerErrorHandling(app);
   const lifecycle = deps.lifecycle ?? new Lifecycle();
